@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine with Python 3.11+ (and Node 20 for the editor client):
+#   make demo   - create .venv, install qwen-ls, run `qwen-ls check` on the bundled example
+#   make test   - the whole test suite (what .ci/run calls)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test install lint bench schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@echo "== qwen-ls check examples/broken/.qwen/settings.json (expect findings, exit 1)"
+	-$(VENV)/bin/qwen-ls check examples/broken/.qwen/settings.json
+	@echo "== qwen-ls check examples/coding-plan/.qwen/settings.json (expect a clean run)"
+	$(VENV)/bin/qwen-ls check examples/coding-plan/.qwen/settings.json
+
+lint: install
+	$(PY) -m ruff check qwen_ls tests bench
+
+test: install lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/bench_analysis.py
+
+schema: install
+	$(VENV)/bin/qwen-ls schema > qwen_ls/settings/settings.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
