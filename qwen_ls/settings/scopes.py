@@ -1,0 +1,450 @@
+"""Settings scopes: where each settings file lives, how the CLI reads it, and how scopes merge.
+
+Mirrors ``packages/cli/src/config/settings.ts`` of Qwen Code 0.24.4 (facts §1.1, §2): the four
+scopes (system defaults < user < workspace < system), their paths from the environment, the
+lenient reader (BOM and comments stripped, then strict JSON) and ``customDeepMerge`` with its
+per-path strategies. Everything takes ``environ`` explicitly so tests never read the real home.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qwen_ls.settings.known import (
+    CONCAT,
+    MERGE_STRATEGIES,
+    SHALLOW_MERGE,
+    UNION,
+    WORKSPACE_RESTRICTED_KEYS,
+)
+
+#: Scope names, lowest precedence first (the CLI's merge order).
+SCOPES: tuple[str, ...] = ("system-defaults", "user", "workspace", "system")
+
+SETTINGS_FILE = "settings.json"
+QWEN_DIR = ".qwen"
+
+#: Default system settings paths per platform (``sys.platform`` prefix → path).
+SYSTEM_SETTINGS_DEFAULTS: Mapping[str, str] = {
+    "linux": "/etc/qwen-code/settings.json",
+    "darwin": "/Library/Application Support/QwenCode/settings.json",
+    "win32": "C:\\ProgramData\\qwen-code\\settings.json",
+}
+
+
+def home_dir(environ: Mapping[str, str]) -> Path | None:
+    """Return the home directory named by ``environ`` (``HOME``, else ``USERPROFILE``)."""
+    home = environ.get("HOME") or environ.get("USERPROFILE")
+    return Path(home) if home else None
+
+
+def qwen_home(environ: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """Return the Qwen home directory (``QWEN_HOME`` or ``~/.qwen``).
+
+    Parameters
+    ----------
+    environ
+        The environment to read ``QWEN_HOME`` and ``HOME`` from.
+    cwd
+        Base for a relative ``QWEN_HOME`` (the CLI uses its working directory); defaults to the
+        process's working directory.
+
+    Returns
+    -------
+    Path
+        An absolute path. ``~`` in ``QWEN_HOME`` expands to ``HOME`` from ``environ``; without
+        ``HOME`` the default is ``<tmpdir>/.qwen`` as in the CLI.
+    """
+    home = home_dir(environ)
+    raw = (environ.get("QWEN_HOME") or "").strip()
+    if raw:
+        if raw == "~" or raw.startswith(("~/", "~\\")):
+            base = home if home is not None else Path(tempfile.gettempdir())
+            path = base / raw[2:] if len(raw) > 1 else base
+        else:
+            path = Path(raw)
+        if not path.is_absolute():
+            path = (cwd or Path.cwd()) / path
+        return Path(os.path.normpath(path))
+    if home is None:
+        return Path(tempfile.gettempdir()) / QWEN_DIR
+    return home / QWEN_DIR
+
+
+def _system_settings_path(environ: Mapping[str, str], platform: str) -> Path:
+    override = environ.get("QWEN_CODE_SYSTEM_SETTINGS_PATH")
+    if override:
+        return Path(override)
+    for prefix, path in SYSTEM_SETTINGS_DEFAULTS.items():
+        if platform.startswith(prefix):
+            return Path(path)
+    return Path(SYSTEM_SETTINGS_DEFAULTS["linux"])
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except OSError:
+        return os.path.normpath(a) == os.path.normpath(b)
+
+
+def settings_paths(
+    workspace: Path | None, environ: Mapping[str, str], platform: str | None = None
+) -> dict[str, Path | None]:
+    """Return the settings file of every scope.
+
+    Parameters
+    ----------
+    workspace
+        The folder qwen is started in (not the git root), or ``None``.
+    environ
+        Environment for ``QWEN_HOME``, ``HOME`` and the system path overrides.
+    platform
+        ``sys.platform`` value for the system defaults; the running platform when omitted.
+
+    Returns
+    -------
+    dict[str, Path | None]
+        ``{"system-defaults", "user", "workspace", "system"}`` → path. ``workspace`` is ``None``
+        when there is no workspace or it is the home directory (the CLI skips it there).
+    """
+    system = _system_settings_path(environ, platform or sys.platform)
+    defaults_override = environ.get("QWEN_CODE_SYSTEM_DEFAULTS_PATH")
+    system_defaults = (
+        Path(defaults_override) if defaults_override else system.parent / "system-defaults.json"
+    )
+    home = home_dir(environ)
+    ws: Path | None = None
+    if workspace is not None and not (home is not None and _same_path(workspace, home)):
+        ws = Path(workspace) / QWEN_DIR / SETTINGS_FILE
+    return {
+        "system-defaults": system_defaults,
+        "user": qwen_home(environ) / SETTINGS_FILE,
+        "workspace": ws,
+        "system": system,
+    }
+
+
+def scope_of(path: Path, workspace: Path | None, environ: Mapping[str, str]) -> str | None:
+    """Return the scope whose settings file is ``path``, or ``None`` for other files.
+
+    Parameters
+    ----------
+    path
+        A file path (symlinks and ``..`` are resolved before comparing).
+    workspace
+        The workspace folder, or ``None``.
+    environ
+        Environment as for :func:`settings_paths`.
+
+    Returns
+    -------
+    str | None
+        One of :data:`SCOPES`. When two scopes share a file, the higher-precedence one wins.
+    """
+    paths = settings_paths(workspace, environ)
+    for scope in reversed(SCOPES):
+        candidate = paths.get(scope)
+        if candidate is not None and _same_path(Path(path), candidate):
+            return scope
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def strip_json_comments(text: str) -> str:
+    """Remove ``//`` and ``/* */`` comments outside strings, as ``strip-json-comments`` does.
+
+    Comments are replaced by spaces (newlines kept), so offsets of the remaining text and JSON
+    error positions stay meaningful. Trailing commas are left alone: the CLI rejects them.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+            i += 1
+            continue
+        if ch == '"':
+            in_string = True
+            out.append(ch)
+            i += 1
+        elif ch == "/" and i + 1 < n and text[i + 1] == "/":
+            end = i
+            while end < n and text[end] not in "\r\n":
+                end += 1
+            out.append(" " * (end - i))
+            i = end
+        elif ch == "/" and i + 1 < n and text[i + 1] == "*":
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            out.append("".join(c if c in "\r\n" else " " for c in text[i:end]))
+            i = end
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def parse_settings_text(text: str) -> Any:
+    """Parse settings text the way the CLI reads it; ``None`` when it would not parse.
+
+    Strips a UTF-8 BOM and comments, then applies strict :func:`json.loads`. Never raises.
+
+    Parameters
+    ----------
+    text
+        The file's text.
+
+    Returns
+    -------
+    Any
+        The parsed value, or ``None`` for unreadable text.
+    """
+    try:
+        return json.loads(strip_json_comments(text.removeprefix("\ufeff")))
+    except (ValueError, RecursionError):
+        return None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One scope's settings file as read.
+
+    Attributes
+    ----------
+    scope
+        One of :data:`SCOPES`.
+    path
+        The file path.
+    text
+        The file's text, or the open editor buffer's text.
+    value
+        The parsed root object; ``None`` when the text does not parse or its root is not an
+        object (the CLI refuses such a file).
+    """
+
+    scope: str
+    path: Path
+    text: str = field(repr=False)
+    value: dict[str, Any] | None = field(repr=False)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def load_layers(
+    workspace: Path | None,
+    environ: Mapping[str, str],
+    open_texts: Mapping[Path, str] | None = None,
+) -> list[Layer]:
+    """Read every existing settings file, lowest precedence first.
+
+    Parameters
+    ----------
+    workspace
+        The workspace folder, or ``None``.
+    environ
+        Environment as for :func:`settings_paths`.
+    open_texts
+        Texts of files open in the editor, keyed by path; they take the place of the disk
+        contents (and count as existing).
+
+    Returns
+    -------
+    list[Layer]
+        One layer per scope whose file exists or is open. Never raises.
+    """
+    open_by_real: dict[str, str] = {}
+    for p, t in (open_texts or {}).items():
+        try:
+            open_by_real[os.path.realpath(p)] = t
+        except (OSError, ValueError):
+            continue
+    layers: list[Layer] = []
+    for scope, path in settings_paths(workspace, environ).items():
+        if path is None:
+            continue
+        try:
+            text = open_by_real.get(os.path.realpath(path))
+        except (OSError, ValueError):
+            text = None
+        if text is None:
+            text = _read_text(path)
+        if text is None:
+            continue
+        value = parse_settings_text(text)
+        layers.append(Layer(scope, path, text, value if isinstance(value, dict) else None))
+    layers.sort(key=lambda layer: SCOPES.index(layer.scope))
+    return layers
+
+
+# --------------------------------------------------------------------------------------------
+# Merging
+# --------------------------------------------------------------------------------------------
+
+_STRATEGY_BY_PATH: dict[tuple[str, ...], str] = {
+    tuple(path.split(".")): strategy for path, strategy in MERGE_STRATEGIES.items()
+}
+
+
+def merge_strategy(path: Sequence[str]) -> str | None:
+    """Return the merge strategy the CLI uses at ``path`` (``None`` means default REPLACE)."""
+    return _STRATEGY_BY_PATH.get(tuple(path))
+
+
+def _js_key(value: Any) -> Any:
+    """Identity for ``new Set(...)``: primitives by type and value, objects never equal."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", float(value))
+    if isinstance(value, str):
+        return ("string", value)
+    if value is None:
+        return ("null",)
+    return ("object", id(value))
+
+
+def _js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: objects and arrays are truthy even when empty."""
+    if isinstance(value, dict | list):
+        return True
+    return bool(value)
+
+
+def _merge_into(target: dict[str, Any], source: Mapping[str, Any], path: tuple[str, ...]) -> None:
+    for key, src in source.items():
+        if key in ("__proto__", "constructor", "prototype"):
+            continue
+        new_path = (*path, key)
+        strategy = _STRATEGY_BY_PATH.get(new_path)
+        obj = target.get(key)
+        if strategy == SHALLOW_MERGE and _js_truthy(obj) and _js_truthy(src):
+            left = obj if isinstance(obj, dict) else {}
+            right = src if isinstance(src, dict) else {}
+            target[key] = {**left, **right}
+            continue
+        if isinstance(obj, list):
+            src_list = src if isinstance(src, list) else [src]
+            if strategy == CONCAT:
+                target[key] = obj + src_list
+                continue
+            if strategy == UNION:
+                seen: set[Any] = set()
+                merged = []
+                for item in obj + src_list:
+                    k = _js_key(item)
+                    if k not in seen:
+                        seen.add(k)
+                        merged.append(item)
+                target[key] = merged
+                continue
+        if isinstance(obj, dict) and isinstance(src, dict):
+            _merge_into(obj, src, new_path)
+        elif isinstance(src, dict):
+            target[key] = {}
+            _merge_into(target[key], src, new_path)
+        else:
+            target[key] = src
+
+
+def _without_restricted(value: dict[str, Any]) -> dict[str, Any]:
+    """Drop workspace-restricted keys (the CLI ignores them in the workspace scope)."""
+    result = value
+    for dotted in WORKSPACE_RESTRICTED_KEYS:
+        head, _, leaf = dotted.rpartition(".")
+        parent: Any = result
+        for part in head.split(".") if head else ():
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and leaf in parent:
+            del parent[leaf]
+    return result
+
+
+def merge(layers: Sequence[tuple[str, Mapping[str, Any] | None]]) -> dict[str, Any]:
+    """Merge scope values exactly as the CLI's ``customDeepMerge`` does.
+
+    Plain objects merge recursively and everything else is replaced (REPLACE, the default),
+    except where the schema names a strategy: SHALLOW_MERGE (``env``, ``mcpServers``, ...),
+    CONCAT (``context.includeDirectories``, ``mcp.allowed``, ``hooks.*`` ...) and UNION
+    (``permissions.*``, ``tools.exclude`` ...). ``modelProviders`` is REPLACE, which in practice
+    replaces per provider key: a workspace ``modelProviders.openai`` array replaces the user's.
+    Workspace-restricted keys are dropped from the workspace layer first.
+
+    Parameters
+    ----------
+    layers
+        ``(scope, value)`` pairs, lowest precedence first. ``None`` or non-object values are
+        skipped (the CLI refuses such files).
+
+    Returns
+    -------
+    dict
+        A new dict; the inputs are not modified.
+    """
+    result: dict[str, Any] = {}
+    for scope, value in layers:
+        if not isinstance(value, Mapping):
+            continue
+        value = copy.deepcopy(dict(value))
+        if scope == "workspace":
+            value = _without_restricted(value)
+        _merge_into(result, value, ())
+    return result
+
+
+def merge_layers(layers: Sequence[Layer], trusted: bool = True) -> dict[str, Any]:
+    """Merge loaded layers in scope order; the workspace only counts when ``trusted``."""
+    ordered = sorted(layers, key=lambda layer: SCOPES.index(layer.scope))
+    return merge([(ly.scope, ly.value) for ly in ordered if trusted or ly.scope != "workspace"])
+
+
+def persist_scope_for_model_selection(layers: Sequence[Layer], trusted: bool = True) -> str:
+    """Return the scope ``/model`` and ``/auth`` write to (``getPersistScopeForModelSelection``).
+
+    Parameters
+    ----------
+    layers
+        The loaded layers.
+    trusted
+        Whether the workspace folder is trusted.
+
+    Returns
+    -------
+    str
+        ``"workspace"`` when the workspace is trusted and its own file defines
+        ``modelProviders``; ``"user"`` otherwise.
+    """
+    if trusted:
+        for layer in layers:
+            if (
+                layer.scope == "workspace"
+                and isinstance(layer.value, dict)
+                and layer.value.get("modelProviders") is not None
+            ):
+                return "workspace"
+    return "user"
