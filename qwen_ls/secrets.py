@@ -57,8 +57,13 @@ def redact(text: str) -> str:
     if _KNOWN_RE is not None:
         text = _KNOWN_RE.sub(lambda m: mask(m.group(0)), text)
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: mask(m.group(0)) if "…" not in m.group(0) else m.group(0), text)
+        text = pattern.sub(_mask_match, text)
     return text
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found if "…" in found else mask(found)
 
 
 def looks_like_secret(value: str) -> bool:

@@ -20,7 +20,7 @@ Tag = Literal["deprecated", "unnecessary"]
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """Another place involved in a finding: a provider entry in another scope file, a `.env` line."""
+    """Another place involved in a finding: a provider entry in another file, a `.env` line."""
 
     path: Path
     message: str

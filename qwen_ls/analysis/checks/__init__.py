@@ -1,0 +1,1 @@
+"""The checks that make up an analysis, one module per rule group."""

@@ -1,0 +1,244 @@
+"""QLS4xx: ``envKey`` values, the ``env`` block, and ``$VAR`` references."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from qwen_ls.analysis import registry as reg
+from qwen_ls.analysis.run import Run
+from qwen_ls.analysis.types import Related, fix
+from qwen_ls.secrets import looks_like_secret, mask
+from qwen_ls.settings import known
+
+_SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
+_ENV_REF = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
+_HOME_KINDS = ("shell", "qwen-home-env", "home-env")
+
+
+def check(run: Run) -> None:
+    """Check envKey values, the settings env block and unresolved ``$VAR`` references."""
+    if not isinstance(run.value, dict):
+        return
+    _env_keys(run)
+    _env_block(run)
+    _references(run)
+
+
+def _searched(run: Run) -> str:
+    return ", ".join(run.env.searched)
+
+
+def _env_keys(run: Run) -> None:
+    providers = run.get(("modelProviders",))
+    if not isinstance(providers, Mapping):
+        return
+    active_name = run.get(("model", "name"), effective=True)
+    active = (
+        reg.find_model(run.registry, active_name, run.auth_type)
+        if isinstance(active_name, str)
+        else None
+    )
+    lookups: dict[str, object] = {}
+    for provider, entries in providers.items():
+        if not isinstance(entries, list) or reg.provider_protocol(provider, run.effective) is None:
+            continue
+        protocol = reg.provider_protocol(provider, run.effective) or "openai"
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Mapping):
+                continue
+            env_key = entry.get("envKey")
+            if not isinstance(env_key, str) or not env_key:
+                continue
+            path = ("modelProviders", provider, index, "envKey")
+            if _bad_name(env_key):
+                name = _suggest(entry, protocol)
+                secretish = looks_like_secret(env_key)
+                run.report(
+                    "QLS401",
+                    (
+                        f"envKey holds what looks like an API key ({mask(env_key)}), not the NAME "
+                        f"of the variable that holds it. Put the key in .qwen/.env as {name} and "
+                        f'set "envKey": "{name}".'
+                        if secretish
+                        else f"envKey '{env_key}' is not a valid environment variable name."
+                    ),
+                    run.span(path),
+                    fixes=[
+                        fix(
+                            f"Move the key to .qwen/.env as {name}",
+                            "move-secret-to-env",
+                            preferred=True,
+                            path=list(path),
+                            name=name,
+                            replace_with=name,
+                        )
+                    ]
+                    if secretish
+                    else [],
+                )
+                continue
+            if env_key not in lookups:
+                lookups[env_key] = run.env.lookup(env_key)
+            source = lookups[env_key]
+            if source is None:
+                is_active = (
+                    active is not None and active.provider == provider and active.index == index
+                )
+                tmpl = (
+                    known.MISSING_OPENAI_KEY_EXPLICIT
+                    if protocol.startswith("openai")
+                    else known.MISSING_KEY_EXPLICIT
+                )
+                run.report(
+                    "QLS402",
+                    f"No env source provides {env_key} (searched: {_searched(run)}). "
+                    + (
+                        'The CLI stops with: "'
+                        if is_active
+                        else 'Selecting this model fails with: "'
+                    )
+                    + tmpl.format(env_key=env_key)
+                    + '" Add it to ~/.qwen/.env or .qwen/.env.',
+                    run.span(path),
+                    data={"envKey": env_key, "command": "qwen-ls.signIn.apiKey"},
+                )
+
+
+@lru_cache(maxsize=4096)
+def _bad_name(env_key: str) -> bool:
+    """Whether an envKey is a secret or not a variable name at all (cached: keys repeat)."""
+    return looks_like_secret(env_key) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env_key)
+
+
+def _suggest(entry: Mapping, protocol: str) -> str:
+    from qwen_ls.settings import presets
+
+    url = entry.get("baseUrl")
+    if isinstance(url, str):
+        found = presets.preset_for_base_url(url)
+        if found:
+            return found[0].env_key
+    return known.DEFAULT_ENV_KEYS.get(protocol, "OPENAI_API_KEY")
+
+
+def _env_block(run: Run) -> None:
+    block = run.get(("env",))
+    if not isinstance(block, Mapping):
+        return
+    for name, value in block.items():
+        path = ("env", name)
+        if known.is_loader_env_key(name):
+            run.report(
+                "QLS404",
+                f"settings env cannot set loader-affecting variable {name}: the "
+                f'CLI prints "cannot set loader-affecting env vars; ignored: {name}".',
+                run.span(path, key=True),
+                tags=["unnecessary"],
+                fixes=[fix(f"Remove {name}", "remove-value", path=list(path))],
+            )
+            continue
+        if known.is_project_excluded_env_key(name) or name in known.SILENTLY_DROPPED_SETTINGS_ENV:
+            run.report(
+                "QLS405",
+                f"settings env may not set {name}; the CLI drops it. Export it in "
+                "the shell that starts qwen instead.",
+                run.span(path, key=True),
+                tags=["unnecessary"],
+                fixes=[fix(f"Remove {name}", "remove-value", path=list(path))],
+            )
+            continue
+        if not isinstance(value, str):
+            text = (
+                value
+                if value is None
+                else (("true" if value else "false") if isinstance(value, bool) else str(value))
+            )
+            run.report(
+                "QLS403",
+                f"env.{name} is not a string, so the CLI ignores it. Quote it.",
+                run.span(path),
+                tags=["unnecessary"],
+                fixes=[
+                    fix(
+                        f'Quote the value ("{text}")',
+                        "set-value",
+                        safe=True,
+                        preferred=True,
+                        path=list(path),
+                        value=str(text),
+                    )
+                ]
+                if text is not None and not isinstance(value, (dict, list))
+                else [],
+            )
+            continue
+        others = [s for s in run.env.all_sources(name) if s.kind != "settings-env"]
+        if value.strip() and (
+            looks_like_secret(value)
+            or (_SECRET_NAME.search(name) and len(value) >= 8 and not value.startswith("$"))
+        ):
+            run.report(
+                "QLS406",
+                f"env.{name} keeps a secret ({mask(value)}) in plain text in settings.json, which "
+                "is often shared or synced. Move it to .qwen/.env (mode 0600, git-ignored).",
+                run.span(path),
+                fixes=[
+                    fix(
+                        f"Move {name} to .qwen/.env",
+                        "move-secret-to-env",
+                        preferred=True,
+                        path=list(path),
+                        name=name,
+                    )
+                ],
+            )
+        if others:
+            first = others[0]
+            related = (
+                [Related(path=first.path, message=f"{name} is defined here", line=first.line)]
+                if first.path is not None
+                else []
+            )
+            run.report(
+                "QLS407",
+                f"{name} is also set by {first.label}; that value wins and this one is never used.",
+                run.span(path, key=True),
+                related=related,
+                tags=["unnecessary"],
+            )
+
+
+def _references(run: Run) -> None:
+    text = run.doc.text
+    if "$" not in text:
+        return
+    for match in _ENV_REF.finditer(text):
+        name = match.group(1) or match.group(2)
+        if not name or name in known.NEVER_EXPANDED_ENV_KEYS or name == "version":
+            continue
+        try:
+            loc = run.doc.locate(match.start())
+        except Exception:
+            continue
+        if not loc.in_string or loc.on_key:
+            continue
+        sources = [s for s in run.env.all_sources(name) if s.kind in _HOME_KINDS]
+        if sources:
+            continue
+        later = [s for s in run.env.all_sources(name) if s.kind not in _HOME_KINDS]
+        note = (
+            f" {name} is only defined in {later[0].label}, which the CLI loads after it "
+            "expands settings values."
+            if later
+            else ""
+        )
+        from qwen_ls.jsonc.types import Span
+
+        run.report(
+            "QLS408",
+            f"${name} is not set in the environment or the home .env files, so "
+            f"the CLI keeps the literal text '{match.group(0)}'.{note}",
+            Span(match.start(), match.end()),
+        )

@@ -1,0 +1,89 @@
+"""Turn fix descriptors (from ``Finding.data["fixes"]``) into text edits on the current text.
+
+Descriptors are computed with the diagnostic but resolved against the document as it is when the
+user picks the action, so a fix never applies stale offsets to an edited buffer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qwen_ls.jsonc import edits
+from qwen_ls.jsonc.types import TextEdit
+
+
+class FixError(Exception):
+    """A fix cannot be applied to the current text (the message says why)."""
+
+
+def resolve_fix(doc, descriptor: dict[str, Any]) -> list[TextEdit]:
+    """Compute the text edits of one fix descriptor against ``doc``.
+
+    Parameters
+    ----------
+    doc
+        The current :class:`qwen_ls.jsonc.JsonDocument`.
+    descriptor
+        A descriptor built by :func:`qwen_ls.analysis.types.fix`.
+
+    Returns
+    -------
+    list[TextEdit]
+        The edits. ``move-secret-to-env`` returns the settings-side edit only (the server
+        command writes the ``.env`` file).
+
+    Raises
+    ------
+    FixError
+        When the descriptor does not apply to the current text.
+    """
+    kind = descriptor.get("kind")
+    try:
+        if kind == "set-value":
+            return edits.set_value(doc, tuple(descriptor["path"]), descriptor["value"])
+        if kind == "remove-value":
+            return edits.remove_value(doc, tuple(descriptor["path"]))
+        if kind == "move-value":
+            return _move(doc, tuple(descriptor["path"]), tuple(descriptor["to_path"]))
+        if kind == "replace-span":
+            start, end = int(descriptor["start"]), int(descriptor["end"])
+            if not (0 <= start <= end <= len(doc.text)):
+                raise FixError("the text changed since the diagnostic was computed")
+            return [TextEdit(start, end, str(descriptor.get("text", "")))]
+        if kind == "move-secret-to-env":
+            if "replace_with" in descriptor:
+                return edits.set_value(doc, tuple(descriptor["path"]), descriptor["replace_with"])
+            return edits.remove_value(doc, tuple(descriptor["path"]))
+    except FixError:
+        raise
+    except Exception as exc:  # EditError and friends: say why, without the document text
+        raise FixError(str(exc)) from exc
+    raise FixError(f"unknown fix kind {kind!r}")
+
+
+def _move(doc, path: tuple, to_path: tuple) -> list[TextEdit]:
+    """Move a value: set it at ``to_path`` and remove it at ``path`` in one edit list."""
+    node = doc.node_at_path(path)
+    if node is None:
+        raise FixError("the value to move is no longer there")
+    value = node.value
+    if to_path[:-1] == path[:-1]:
+        return edits.rename_key(doc, path, str(to_path[-1]))
+    from qwen_ls import jsonc
+
+    removed = edits.apply_edits(doc.text, edits.remove_value(doc, path))
+    moved = edits.apply_edits(removed, edits.set_value(jsonc.parse(removed), to_path, value))
+    return [minimal_edit(doc.text, moved)] if moved != doc.text else []
+
+
+def minimal_edit(old: str, new: str) -> TextEdit:
+    """One edit that turns ``old`` into ``new``, trimmed to the part that differs."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return TextEdit(start, end_old, new[start:end_new])

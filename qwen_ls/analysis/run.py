@@ -1,0 +1,127 @@
+"""The per-document analysis run: the document, its context and the helpers every check uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from qwen_ls.analysis import registry as reg
+from qwen_ls.analysis.context import AnalysisContext
+from qwen_ls.analysis.rules import RULES
+from qwen_ls.analysis.types import Finding, Related, Tag
+from qwen_ls.jsonc.types import JsonPath, Span
+
+
+@dataclass
+class Run:
+    """State of one analysis of one document; checks append to :attr:`findings`."""
+
+    doc: Any
+    ctx: AnalysisContext
+    findings: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def value(self) -> Any:
+        """The document's own value (best effort)."""
+        return self.doc.value
+
+    @cached_property
+    def items(self) -> list[tuple[str, dict, Any]]:
+        """All scope values, this one included, lowest precedence first."""
+        return self.ctx.ordered_values(self.value)
+
+    @cached_property
+    def effective(self) -> dict:
+        """The merged settings of every scope."""
+        return self.ctx.effective(self.value)
+
+    @cached_property
+    def env(self) -> Any:
+        """Env resolution against the effective settings."""
+        return self.ctx.env(self.effective)
+
+    @cached_property
+    def registry(self) -> list[reg.ModelEntry]:
+        """Every model the CLI would register."""
+        return reg.build_registry(self.effective, reg.provider_sources(self.items))
+
+    @cached_property
+    def auth_type(self) -> str | None:
+        """The effective auth type (settings, else inferred from the environment)."""
+        return reg.selected_auth_type(self.effective, self.ctx.environ)
+
+    # -- locating ---------------------------------------------------------------------------
+    def node(self, path: JsonPath) -> Any:
+        """The node at ``path`` in this document, or ``None``."""
+        try:
+            return self.doc.node_at_path(tuple(path))
+        except Exception:
+            return None
+
+    def span(self, path: JsonPath, *, key: bool = False) -> Span:
+        """The span of the value (or key) at ``path``; the nearest existing ancestor otherwise."""
+        path = tuple(path)
+        while True:
+            node = self.node(path)
+            if node is not None:
+                if key and node.key_span is not None:
+                    return node.key_span
+                return node.span
+            if not path:
+                return Span(0, min(1, len(self.doc.text)))
+            path = path[:-1]
+            key = True
+
+    def has(self, path: JsonPath) -> bool:
+        """Whether this document itself defines ``path``."""
+        value: Any = self.value
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(value, list) or part >= len(value):
+                    return False
+            elif not isinstance(value, Mapping) or part not in value:
+                return False
+            value = value[part]
+        return True
+
+    def get(self, path: JsonPath, *, effective: bool = False) -> Any:
+        """Read ``path`` from this document's value (or the effective settings)."""
+        value: Any = self.effective if effective else self.value
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(value, list) or part >= len(value):
+                    return None
+            elif not isinstance(value, Mapping):
+                return None
+            value = value.get(part) if isinstance(part, str) else None
+        return value
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        *,
+        related: list[Related] | None = None,
+        tags: list[Tag] | None = None,
+        fixes: list[dict] | None = None,
+        severity: str | None = None,
+        data: dict | None = None,
+    ) -> None:
+        """Append a finding for rule ``code``."""
+        payload = dict(data or {})
+        if fixes:
+            payload["fixes"] = fixes
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity or RULES[code].severity,  # type: ignore[arg-type]
+                message=message,
+                span=span,
+                related=related or [],
+                tags=tags or [],
+                data=payload or None,
+            )
+        )

@@ -1,0 +1,297 @@
+"""The ``qwen-ls`` command line: the language server, ``check`` for CI, and sign-in commands.
+
+``qwen-ls`` (or ``qwen-ls serve``) speaks LSP on stdio; ``qwen-ls check`` runs the same analysis as
+the server over settings files and prints the findings; ``qwen-ls rules`` lists the rule catalogue;
+``qwen-ls schema`` prints the settings JSON Schema; ``qwen-ls auth ...`` and ``qwen-ls model ...``
+run the sign-in flows and switch models (see :mod:`qwen_ls.cli_auth`).
+
+Imports are lazy so that starting the server pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from qwen_ls import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with code 2 and a one-line hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand."""
+    parser = _Parser(prog="qwen-ls", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"qwen-ls {__version__}")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP (for debugging)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    serve = sub.add_parser("serve", help="run the language server (the default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP (for debugging)")
+    serve.add_argument("--stdio", action="store_true", help="serve LSP on stdio (the default)")
+
+    check = sub.add_parser("check", help="analyse settings files and print the findings")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="settings files (default: the user, workspace and system files that exist)",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--select", default="", help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", default="", help="comma-separated codes or prefixes to skip")
+    check.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        help="the folder qwen would start in (default: derived from each path, "
+        "else the current directory)",
+    )
+    check.add_argument("--no-color", action="store_true", help="never colour the output")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    sub.add_parser("schema", help="print the settings JSON Schema")
+
+    try:
+        from qwen_ls import cli_auth
+    except ImportError:  # pragma: no cover - the auth commands are optional at build time
+        cli_auth = None
+    if cli_auth is not None:
+        cli_auth.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("--tcp") or argv == ["--stdio"]:
+        return _serve(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "serve"):
+        return _serve(["--tcp", args.tcp] if getattr(args, "tcp", None) else [])
+    if args.command == "check":
+        return run_check(args)
+    if args.command == "rules":
+        return run_rules(args.format)
+    if args.command == "schema":
+        from qwen_ls.settings.schema import build_schema
+
+        sys.stdout.write(json.dumps(build_schema(), indent=2, sort_keys=True) + "\n")
+        return EXIT_OK
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _serve(argv: list[str]) -> int:
+    tcp = None
+    if argv and argv[0].startswith("--tcp"):
+        tcp = argv[0].split("=", 1)[1] if "=" in argv[0] else (argv[1] if len(argv) > 1 else "")
+    from qwen_ls.server import main as server_main
+
+    if tcp is not None:
+        host, _, port = tcp.rpartition(":")
+        if not port.isdigit():
+            sys.stderr.write("qwen-ls: --tcp needs HOST:PORT, e.g. 127.0.0.1:2087\n")
+            return EXIT_USAGE
+        server_main.run_tcp(host or "127.0.0.1", int(port))
+    else:
+        server_main.run_stdio()
+    return EXIT_OK
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+
+def _matches(code: str, patterns: list[str]) -> bool:
+    return any(code.startswith(p) for p in patterns)
+
+
+def default_paths(cwd: Path, environ: dict[str, str]) -> list[Path]:
+    """The settings files ``qwen`` started in ``cwd`` would read, that exist."""
+    from qwen_ls.settings import scopes
+
+    paths = scopes.settings_paths(cwd, environ)
+    return [p for p in paths.values() if p is not None and p.is_file()]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Analyse the files and print findings; 1 when an error is found, 0 otherwise."""
+    from qwen_ls import jsonc
+    from qwen_ls.analysis import analyze, build_context
+    from qwen_ls.secrets import redact
+
+    environ = dict(os.environ)
+    select = [s.strip().upper() for s in args.select.split(",") if s.strip()]
+    ignore = [s.strip().upper() for s in args.ignore.split(",") if s.strip()]
+    paths = args.paths or default_paths(args.workspace or Path.cwd(), environ)
+    if not paths:
+        sys.stderr.write(
+            "qwen-ls check: no settings files found (looked for the user, workspace "
+            "and system files); pass paths explicitly.\n"
+        )
+        return EXIT_OK
+    results = []
+    worst_error = False
+    for path in paths:
+        path = path.absolute()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            sys.stderr.write(f"qwen-ls check: cannot read {path}: {exc.strerror}\n")
+            return EXIT_USAGE
+        text = _decode(raw)
+        doc = jsonc.parse(text)
+        ctx = build_context(path, args.workspace, environ)
+        findings = [
+            f
+            for f in analyze(doc, ctx)
+            if (not select or _matches(f.code, select)) and not _matches(f.code, ignore)
+        ]
+        worst_error |= any(f.severity == "error" for f in findings)
+        results.append((path, doc, findings))
+    if args.format == "json":
+        out = []
+        for path, doc, findings in results:
+            for f in findings:
+                (l1, c1), (l2, c2) = (
+                    doc.lines.position(f.span.start, "utf-32"),
+                    doc.lines.position(f.span.end, "utf-32"),
+                )
+                out.append(
+                    {
+                        "path": str(path),
+                        "line": l1 + 1,
+                        "column": c1 + 1,
+                        "endLine": l2 + 1,
+                        "endColumn": c2 + 1,
+                        "code": f.code,
+                        "severity": f.severity,
+                        "message": redact(f.message),
+                        "fixable": bool(f.fixes),
+                    }
+                )
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in environ
+        total = 0
+        for path, doc, findings in results:
+            for f in findings:
+                total += 1
+                sys.stdout.write(_format_text(path, doc, f, color, redact) + "\n")
+        files = len(results)
+        sys.stdout.write(
+            f"Found {total} problem{'s' if total != 1 else ''} in {files} "
+            f"file{'s' if files != 1 else ''}.\n"
+            if total
+            else f"All checks passed ({files} file{'s' if files != 1 else ''}).\n"
+        )
+    return EXIT_FINDINGS if worst_error else EXIT_OK
+
+
+def _decode(raw: bytes) -> str:
+    """Decode a settings file the way the CLI does (UTF-8, BOM dropped), never failing."""
+    text = raw.decode("utf-8", errors="replace")
+    return text
+
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "information": "\033[36m", "hint": "\033[2m"}
+
+
+def _format_text(path: Path, doc, finding, color: bool, redact) -> str:
+    line, col = doc.lines.position(finding.span.start, "utf-32")
+    end_line, end_col = doc.lines.position(finding.span.end, "utf-32")
+    try:
+        shown = Path(os.path.relpath(path))
+        shown = shown if not str(shown).startswith("../..") else path
+    except ValueError:
+        shown = path
+    sev = finding.severity
+    head = f"{shown}:{line + 1}:{col + 1}: {finding.code} {sev} {redact(finding.message)}"
+    if color:
+        head = (
+            f"\033[1m{shown}:{line + 1}:{col + 1}:\033[0m {_COLORS[sev]}{finding.code} {sev}"
+            f"\033[0m {redact(finding.message)}"
+        )
+    source = doc.lines.line_text(line).rstrip("\r\n")
+    if len(source) > 200:
+        source = source[:200] + "…"
+    width = max(1, (end_col - col) if end_line == line else len(source) - col)
+    caret = " " * col + "^" * min(width, max(1, len(source) - col))
+    gutter = f"{line + 1} | "
+    return f"{head}\n  {gutter}{redact(source)}\n  {' ' * len(gutter)}{caret}"
+
+
+# ---- rules -------------------------------------------------------------------------------------
+
+
+def run_rules(fmt: str) -> int:
+    """Print the rule catalogue."""
+    from qwen_ls.analysis.rules import RULES
+
+    if fmt == "json":
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
+                    for r in RULES.values()
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
+    elif fmt == "markdown":
+        sys.stdout.write(rules_markdown())
+    else:
+        for rule in RULES.values():
+            sys.stdout.write(f"{rule.code}  {rule.severity:<11}  {rule.name:<34} {rule.summary}\n")
+    return EXIT_OK
+
+
+def rules_markdown() -> str:
+    """The rule reference (``docs/rules.md``), generated from the catalogue."""
+    from qwen_ls.analysis.rules import RULES
+
+    out = [
+        "# qwen-ls rules\n",
+        "Generated by `qwen-ls rules --format markdown`; do not edit by hand.\n",
+        "| code | name | severity |",
+        "|---|---|---|",
+    ]
+    out += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} |" for r in RULES.values()]
+    out.append("")
+    for r in RULES.values():
+        out.append(f"## {r.code}\n")
+        out.append(f"**{r.name}** ({r.severity}). {r.summary}\n")
+        extra = []
+        if r.scope != "user":
+            extra.append(f"in a {r.scope} settings file")
+        if r.env:
+            extra.append("with " + ", ".join(sorted(r.env)) + " set")
+        if r.good_env:
+            extra.append("the fixed one with a key that starts with sk-sp-")
+        if extra:
+            out.append(f"Examples analysed {' and '.join(extra)}.\n")
+        out.append("Bad:\n\n```jsonc\n" + r.bad.rstrip() + "\n```\n")
+        out.append("Fixed:\n\n```jsonc\n" + r.good.rstrip() + "\n```\n")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
