@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs with HOME=examples/home, whose .qwen/.env holds obviously fake keys.
 demo: install
-	@echo "== qwen-ls check examples/broken/.qwen/settings.json (expect findings, exit 1)"
-	-$(VENV)/bin/qwen-ls check examples/broken/.qwen/settings.json
-	@echo "== qwen-ls check examples/coding-plan/.qwen/settings.json (expect a clean run)"
-	$(VENV)/bin/qwen-ls check examples/coding-plan/.qwen/settings.json
+	@echo "== qwen-ls check examples/broken/.qwen/settings.json  (twenty mistakes; exits 1)"
+	-@HOME=$(CURDIR)/examples/home $(VENV)/bin/qwen-ls check examples/broken/.qwen/settings.json
+	@echo
+	@echo "== qwen-ls check examples/coding-plan examples/api-key  (clean; exits 0)"
+	@HOME=$(CURDIR)/examples/home $(VENV)/bin/qwen-ls check \
+		examples/coding-plan/.qwen/settings.json examples/api-key/.qwen/settings.json
 
 lint: install
 	$(PY) -m ruff check qwen_ls tests bench
