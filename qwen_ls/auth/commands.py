@@ -1,0 +1,120 @@
+"""The server-side auth commands of ``docs/CONTRACTS.md``, as one transport-free dispatcher.
+
+The LSP server registers each id in :data:`COMMANDS` and forwards the single argument object to
+:func:`run_command` together with an :class:`~qwen_ls.auth.context.AuthEnv` (whose store writes
+through ``workspace/applyEdit`` for open documents), a cancellation event tied to the work-done
+progress token, and callbacks to show the device code and progress. Bad arguments give an
+``error`` ``SignInResult``, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from qwen_ls.auth.common import result
+from qwen_ls.auth.context import AuthEnv
+from qwen_ls.auth.oauth import OnCode, Progress
+
+SIGN_IN_QWEN_OAUTH = "qwen-ls.signIn.qwenOAuth"
+SIGN_IN_CODING_PLAN = "qwen-ls.signIn.codingPlan"
+SIGN_IN_API_KEY = "qwen-ls.signIn.apiKey"
+SIGN_OUT = "qwen-ls.signOut"
+AUTH_STATUS = "qwen-ls.authStatus"
+LIST_MODELS = "qwen-ls.listModels"
+SELECT_MODEL = "qwen-ls.selectModel"
+API_KEY_PRESETS = "qwen-ls.apiKeyPresets"
+
+COMMANDS: tuple[str, ...] = (
+    SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API_KEY, SIGN_OUT, AUTH_STATUS, LIST_MODELS,
+    SELECT_MODEL, API_KEY_PRESETS,
+)
+"""Every command id, to register with the client."""
+
+CHANGES_STATUS = frozenset({SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API_KEY, SIGN_OUT,
+                            SELECT_MODEL})
+"""Commands after which the server should send ``qwen/statusChanged`` (when ``ok``)."""
+
+
+def _str(arg: Mapping[str, Any], name: str) -> str | None:
+    value = arg.get(name)
+    return value if isinstance(value, str) and value else None
+
+
+async def run_command(
+    command: str,
+    argument: Any,
+    env: AuthEnv,
+    *,
+    cancel: asyncio.Event | None = None,
+    progress: Progress | None = None,
+    on_code: OnCode | None = None,
+) -> Any:
+    """Run one auth command and return its result object.
+
+    Parameters
+    ----------
+    command
+        One of :data:`COMMANDS`.
+    argument
+        The command's single argument object (``None`` counts as ``{}``).
+    env
+        Workspace, environment, open buffers and store.
+    cancel
+        Cancels a running sign-in (nothing is written).
+    progress
+        Progress messages while waiting.
+    on_code
+        Receives the Qwen OAuth device code and URLs.
+
+    Returns
+    -------
+    Any
+        ``SignInResult``, ``AuthStatus``, the model list or the preset list, per the contract.
+    """
+    arg: Mapping[str, Any] = argument if isinstance(argument, Mapping) else {}
+    if command == SIGN_IN_QWEN_OAUTH:
+        from qwen_ls.auth import oauth
+
+        return await oauth.sign_in(env, base_url=_str(arg, "baseUrl"), on_code=on_code,
+                                   progress=progress, cancel=cancel)
+    if command == SIGN_IN_CODING_PLAN:
+        from qwen_ls.auth import coding_plan
+
+        return await coding_plan.sign_in(
+            env, region=_str(arg, "region") or "", key=_str(arg, "key") or "",
+            base_url=_str(arg, "baseUrl"), verify=arg.get("verify", True) is not False,
+            storage=_str(arg, "storage") or "env-file")  # type: ignore[arg-type]
+    if command == SIGN_IN_API_KEY:
+        from qwen_ls.auth import api_key
+
+        return await api_key.sign_in(
+            env, protocol=_str(arg, "protocol") or "", base_url=_str(arg, "baseUrl") or "",
+            model_id=_str(arg, "modelId") or "", key=_str(arg, "key") or "",
+            env_key=_str(arg, "envKey"), storage=_str(arg, "storage") or "user",  # type: ignore[arg-type]
+            name=_str(arg, "name"))
+    if command == SIGN_OUT:
+        from qwen_ls.auth import oauth
+
+        return oauth.sign_out(env)
+    if command == AUTH_STATUS:
+        from qwen_ls.auth.status import auth_status
+
+        return auth_status(env.workspace, env.environ, env=env)
+    if command == LIST_MODELS:
+        from qwen_ls.auth.models import list_models
+
+        return list_models(env.workspace, env.environ, env=env)
+    if command == SELECT_MODEL:
+        from qwen_ls.auth.models import select_model
+
+        model_id = _str(arg, "id")
+        if model_id is None:
+            return result(False, "error", "selectModel needs an 'id'.")
+        return await select_model(env, model_id, _str(arg, "protocol"), arg.get("baseUrl"))
+    if command == API_KEY_PRESETS:
+        from qwen_ls.auth.api_key import presets_for_client
+
+        return presets_for_client()
+    return result(False, "error", f"Unknown command '{command}'.")

@@ -1,0 +1,168 @@
+"""Shared pieces of the sign-in flows: results, errors, URL safety and the HTTP client.
+
+Every flow returns a ``SignInResult`` dict (see ``docs/CONTRACTS.md``)::
+
+    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected", message, files, model?}
+
+Network rules shared by every flow: plain ``http://`` is only allowed to a loopback host (refused
+before any connection), redirects are never followed, and nothing a server sends is shown raw.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from qwen_ls.secrets import redact
+
+Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected"]
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds for one HTTP request (connect + read), the CLI's refresh timeout."""
+
+
+class AuthError(Exception):
+    """A sign-in step failed; ``str(exc)`` is a user-facing sentence without secrets."""
+
+    status: Status = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+
+class AuthCancelled(AuthError):
+    """The user cancelled; nothing was written."""
+
+    status: Status = "cancelled"
+
+    def __init__(self, message: str = "Sign-in was cancelled; nothing was written.") -> None:
+        super().__init__(message)
+
+
+def result(
+    ok: bool,
+    status: Status,
+    message: str,
+    files: Iterable[Path | str | None] = (),
+    model: str | None = None,
+) -> dict[str, Any]:
+    """Build a ``SignInResult`` dict.
+
+    Parameters
+    ----------
+    ok
+        Whether the operation succeeded.
+    status
+        One of the contract's statuses.
+    message
+        A sentence for the user (secrets are masked again here, as a last line of defence).
+    files
+        Files written or removed; ``None`` entries and duplicates are dropped.
+    model
+        The model now active, when the operation selected one.
+
+    Returns
+    -------
+    dict
+        The ``SignInResult`` shape.
+    """
+    names: list[str] = []
+    for f in files:
+        if f is not None and str(f) not in names:
+            names.append(str(f))
+    out: dict[str, Any] = {"ok": ok, "status": status, "message": redact(message), "files": names}
+    if model is not None:
+        out["model"] = model
+    return out
+
+
+def error_result(exc: AuthError) -> dict[str, Any]:
+    """Turn an :class:`AuthError` (or :class:`AuthCancelled`) into a ``SignInResult``."""
+    return result(False, exc.status, str(exc))
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Tell whether ``host`` names this machine (``localhost``, ``127.0.0.0/8``, ``::1``)."""
+    if not host:
+        return False
+    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, what: str) -> str:
+    """Validate a service URL before any connection and return it without a trailing slash.
+
+    Parameters
+    ----------
+    url
+        The URL to check.
+    what
+        What the URL is for, used in messages ("The Qwen OAuth base URL").
+
+    Returns
+    -------
+    str
+        The URL, trailing ``/`` removed.
+
+    Raises
+    ------
+    AuthError
+        Not http(s), no host, or plain http to a host that is not loopback.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AuthError(f"{what} '{url}' is not an http(s) URL with a host name.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise AuthError(
+            f"{what} '{url}' uses plain http to {parts.hostname}; qwen-ls only sends credentials "
+            "over https (plain http is allowed for localhost only)."
+        )
+    return url.strip().rstrip("/")
+
+
+def make_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
+    """Return an ``httpx.AsyncClient`` for ``url``: no redirects, bounded timeouts.
+
+    Proxy variables from the environment apply except for loopback hosts.
+    """
+    loopback = is_loopback_host(urlsplit(url).hostname)
+    return httpx.AsyncClient(
+        follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=not loopback
+    )
+
+
+def refuse_redirect(response: httpx.Response, what: str) -> None:
+    """Raise :class:`AuthError` when ``response`` is a redirect (qwen-ls never follows them)."""
+    if response.is_redirect or 300 <= response.status_code < 400:
+        target = response.headers.get("location", "")
+        host = urlsplit(target).hostname or "another address"
+        raise AuthError(
+            f"{what} answered with a redirect to {host} (HTTP {response.status_code}); qwen-ls "
+            "does not follow redirects when credentials are involved. Check the base URL."
+        )
+
+
+def json_body(response: httpx.Response) -> Any | None:
+    """Return the decoded JSON body, or ``None`` when the body is not JSON (HTML page, junk)."""
+    try:
+        return json.loads(response.text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def describe_body(response: httpx.Response) -> str:
+    """Describe a non-JSON body for messages (never the body itself)."""
+    ctype = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    if "html" in ctype or response.text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        return "an HTML page instead of JSON"
+    return f"a response that is not valid JSON ({ctype})"

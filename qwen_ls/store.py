@@ -1,0 +1,714 @@
+"""The one place every write to a user file goes through.
+
+Three kinds of files are written by qwen-ls:
+
+- ``settings.json`` (user or workspace scope): :class:`SettingsStore` turns a list of changes into
+  minimal text edits with :mod:`qwen_ls.jsonc.edits` (comments, indentation, key order and every
+  unrelated byte survive). When the file is open in the editor the edits go to an :class:`EditSink`
+  (the LSP server answers with ``workspace/applyEdit``); otherwise the file is written atomically.
+- ``.env`` files: :func:`write_env_var` replaces or appends one assignment, quoting the value so
+  that both python-dotenv and the CLI's ``dotenv`` read it back unchanged.
+- ``oauth_creds.json``: :func:`write_json_file`, the CLI's own recipe (temp file
+  ``<name>.tmp.<pid>.<uuid>``, chmod 0600, rename).
+
+Every disk write is atomic: a temporary file in the same folder, ``fsync``, ``rename``; the
+original mode is kept (new files 0600, new folders 0700); a symlink is followed (the target is
+written and the link stays). A file changed on disk between read and rename is detected and the
+change is re-applied to the new content, never overwritten blindly.
+
+Fault injection for tests: :data:`_rename` can be replaced, and the environment variable
+``QWEN_LS_FAILPOINT=crash-before-rename`` makes the process exit abruptly after the temp file is
+complete and before the rename, as a power cut would.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import re
+import shutil
+import stat
+import subprocess
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from qwen_ls.jsonc.types import JsonPath, TextEdit
+
+logger = logging.getLogger(__name__)
+
+BOM = "\ufeff"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+FAILPOINT_ENV = "QWEN_LS_FAILPOINT"
+_MAX_ATTEMPTS = 3
+
+#: Replaced by tests to simulate a crash or a failure between temp write and rename.
+_rename: Callable[[str, str], None] = os.replace
+
+
+class StoreError(Exception):
+    """A write that was refused or failed; the message is for the user and holds no secret."""
+
+
+class _Delete:
+    """Sentinel type of :data:`DELETE`."""
+
+    _instance: _Delete | None = None
+
+    def __new__(cls) -> _Delete:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE = _Delete()
+"""Use as the value of a change to remove the member or array item at the path."""
+
+
+@dataclass(frozen=True, slots=True)
+class InsertAt:
+    """Use as the value of a change to insert ``value`` at ``index`` in the array at the path.
+
+    ``index`` may equal the array length (append). A missing array is created.
+    """
+
+    index: int
+    value: Any
+
+
+Change = tuple[JsonPath, Any]
+"""``(path, value)``; ``value`` may be :data:`DELETE` or an :class:`InsertAt`."""
+
+
+class EditSink(Protocol):
+    """Where settings edits go when the file is open in an editor.
+
+    The LSP server implements it: :meth:`open_text` returns the buffer text of an open document
+    and :meth:`apply` sends ``workspace/applyEdit``.
+    """
+
+    def open_text(self, path: Path) -> str | None:
+        """Return the current buffer text when ``path`` is open in the editor, else ``None``."""
+        ...
+
+    async def apply(self, path: Path, edits: list[TextEdit], base_text: str) -> bool:
+        """Apply ``edits`` (code-point offsets into ``base_text``) to the open document.
+
+        Returns ``True`` when the client applied them.
+        """
+        ...
+
+
+@dataclass(slots=True)
+class WriteOutcome:
+    """What :meth:`SettingsStore.update` did to one file."""
+
+    path: Path
+    changed: bool
+    via_editor: bool = False
+    created: bool = False
+    edits: list[TextEdit] = field(default_factory=list)
+    text: str = ""
+    """The new text of the file (or buffer)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Atomic file writing
+# --------------------------------------------------------------------------------------------
+
+
+def _failpoint(name: str) -> None:
+    if os.environ.get(FAILPOINT_ENV) == name:
+        # Simulate a power cut: no cleanup, no exception handlers, no atexit.
+        os._exit(86)
+
+
+def resolve_target(path: Path) -> Path:
+    """Return the file a write to ``path`` must change: the final target of a symlink chain.
+
+    Parameters
+    ----------
+    path
+        The path the user knows (may be a symlink, possibly dangling).
+
+    Returns
+    -------
+    Path
+        ``path`` itself when it is not a symlink.
+    """
+    path = Path(os.path.abspath(path))
+    seen = 0
+    while path.is_symlink() and seen < 40:
+        link = Path(os.readlink(path))
+        path = Path(os.path.normpath(path.parent / link)) if not link.is_absolute() else link
+        seen += 1
+    return path
+
+
+def ensure_dir(folder: Path, mode: int = DIR_MODE) -> None:
+    """Create ``folder`` and its missing parents with ``mode`` (existing folders are untouched).
+
+    Parameters
+    ----------
+    folder
+        The folder to create.
+    mode
+        Mode of every folder created (0700 by default, whatever the umask).
+    """
+    missing: list[Path] = []
+    current = Path(folder)
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=mode)
+        except FileExistsError:
+            continue
+        os.chmod(created, mode)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    temp_name: str | None = None,
+    check: Callable[[], bool] | None = None,
+) -> Path:
+    """Write ``data`` to ``path`` atomically and return the file actually written.
+
+    Parameters
+    ----------
+    path
+        Destination; a symlink is followed and its target written.
+    data
+        The complete new content.
+    mode
+        Mode for the file. ``None`` keeps the existing file's mode, or 0600 for a new file.
+    temp_name
+        Name of the temporary file in the same folder (default ``.<name>.qwen-ls.<uuid>.tmp``).
+    check
+        Called right before the rename; when it returns ``False`` the temp file is removed and
+        :class:`StoreError` is raised (used to detect a concurrent change on disk).
+
+    Returns
+    -------
+    Path
+        The real file written (the symlink target when ``path`` is a link).
+
+    Raises
+    ------
+    StoreError
+        When ``check`` fails or the write fails; the original file is left intact.
+    """
+    target = resolve_target(path)
+    ensure_dir(target.parent)
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = FILE_MODE
+    tmp = target.parent / (temp_name or f".{target.name}.qwen-ls.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            os.fchmod(fd, mode)
+        except OSError as exc:  # the CLI refuses to publish creds it could not chmod
+            raise StoreError(f"Could not set the mode of {tmp}: {exc.strerror}") from exc
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    try:
+        if check is not None and not check():
+            raise StoreError(f"{path} changed on disk while qwen-ls was writing it")
+        _failpoint("crash-before-rename")
+        _rename(str(tmp), str(target))
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def write_json_file(path: Path, data: Any, mode: int = FILE_MODE) -> Path:
+    """Write ``data`` as pretty JSON (2-space indent) the way the CLI writes ``oauth_creds.json``.
+
+    The folder is created with mode 0700, the temporary file is
+    ``<name>.tmp.<pid>.<uuid>`` with ``mode``, then renamed into place.
+
+    Parameters
+    ----------
+    path
+        Destination file.
+    data
+        A JSON-serialisable value.
+    mode
+        File mode (0600 by default).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    target = resolve_target(path)
+    return atomic_write_bytes(
+        target,
+        text.encode("utf-8"),
+        mode=mode,
+        temp_name=f"{target.name}.tmp.{os.getpid()}.{uuid.uuid4()}",
+    )
+
+
+def read_text(path: Path) -> str | None:
+    """Read a UTF-8 text file without newline translation; ``None`` when it does not exist."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# settings.json
+# --------------------------------------------------------------------------------------------
+
+
+def _syntax_refusal(path: Path, text: str) -> str | None:
+    """Return the refusal message when ``text`` cannot be edited safely, else ``None``."""
+    from qwen_ls.jsonc import parse
+
+    body = text[1:] if text.startswith(BOM) else text
+    if not body.strip():
+        return None
+    doc = parse(body)
+    for issue in doc.syntax_issues:
+        if issue.code == "syntax":
+            line = doc.lines.position(issue.span.start, "utf-32")[0] + 1
+            return (
+                f"{path} has a syntax error at line {line}: {issue.message} — fix it first; "
+                "nothing was written"
+            )
+    if not isinstance(doc.value, dict):
+        return f"{path} is not a JSON object — fix it first; nothing was written"
+    return None
+
+
+def _newline_style(text: str) -> str:
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    return "\r\n" if crlf and not lf else "\n"
+
+
+def _apply_change(text: str, change: Change) -> str:
+    from qwen_ls.jsonc import edits as jedits
+    from qwen_ls.jsonc import parse
+
+    path, value = change
+    doc = parse(text)
+    try:
+        if value is DELETE:
+            new_edits = jedits.remove_value(doc, path)
+        elif isinstance(value, InsertAt):
+            new_edits = jedits.insert_array_item(doc, path, value.value, value.index)
+        else:
+            new_edits = jedits.set_value(doc, path, value)
+    except ValueError as exc:  # jsonc.edits.EditError
+        where = ".".join(str(p) for p in path)
+        raise StoreError(f"Cannot change {where}: {exc}; nothing was written") from exc
+    return jedits.apply_edits(text, new_edits)
+
+
+def apply_changes(text: str, changes: Sequence[Change]) -> str:
+    """Apply ``changes`` to settings text and return the new text.
+
+    BOM, line endings (CRLF stays CRLF) and a missing final newline are preserved.
+
+    Parameters
+    ----------
+    text
+        Current text ("" for a new file).
+    changes
+        ``(path, value)`` pairs applied in order; value :data:`DELETE` removes, :class:`InsertAt`
+        inserts into an array, anything else sets.
+
+    Returns
+    -------
+    str
+        The edited text.
+    """
+    bom = BOM if text.startswith(BOM) else ""
+    body = text[len(bom) :]
+    new_file = not body.strip()
+    newline = "\n" if new_file else _newline_style(body)
+    current = "{}" if new_file else body
+    for change in changes:
+        current = _apply_change(current, change)
+    if newline == "\r\n":
+        current = re.sub(r"(?<!\r)\n", "\r\n", current)
+    if new_file:
+        current = current.rstrip() + newline
+    elif not re.search(r"[\r\n]$", body) and re.search(r"[\r\n]$", current):
+        current = current.rstrip("\r\n")
+    return bom + current
+
+
+def diff_edits(base: str, new: str) -> list[TextEdit]:
+    """Express ``base`` → ``new`` as line-granular, non-overlapping edits on ``base``.
+
+    Parameters
+    ----------
+    base
+        The original text.
+    new
+        The edited text.
+
+    Returns
+    -------
+    list[TextEdit]
+        Edits in document order with code-point offsets into ``base``.
+    """
+    if base == new:
+        return []
+    a = base.splitlines(keepends=True)
+    b = new.splitlines(keepends=True)
+    starts = [0]
+    for line in a:
+        starts.append(starts[-1] + len(line))
+    result: list[TextEdit] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        result.append(TextEdit(starts[i1], starts[i2], "".join(b[j1:j2])))
+    return result
+
+
+class SettingsStore:
+    """Apply changes to settings files: through the editor when open, else atomically on disk.
+
+    Parameters
+    ----------
+    sink
+        Where edits to open documents go (the LSP server); ``None`` for the CLI.
+    """
+
+    def __init__(self, sink: EditSink | None = None) -> None:
+        self.sink = sink
+        """The editor bridge, or ``None`` when every write goes to disk."""
+
+    async def check(self, path: Path) -> str | None:
+        """Return why ``path`` cannot be edited (syntax error, not an object), else ``None``.
+
+        Reads the open editor buffer when there is one, else the file on disk (a missing file is
+        fine: it will be created).
+        """
+        path = Path(path)
+        text = self.sink.open_text(path) if self.sink is not None else None
+        if text is None:
+            text = read_text(resolve_target(path)) or ""
+        return _syntax_refusal(path, text)
+
+    async def update(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
+        """Apply ``changes`` to the settings file at ``path``.
+
+        Parameters
+        ----------
+        path
+            A ``settings.json`` (it and its folder are created when missing).
+        changes
+            ``(json_path, value)`` pairs, see :func:`apply_changes`.
+
+        Returns
+        -------
+        WriteOutcome
+            What was written and how.
+
+        Raises
+        ------
+        StoreError
+            The file does not parse (nothing written), the editor declined the edit, or the file
+            kept changing on disk.
+        """
+        path = Path(path)
+        if self.sink is not None:
+            open_text = self.sink.open_text(path)
+            if open_text is not None:
+                return await self._update_open(path, open_text, changes)
+        return self._update_disk(path, changes)
+
+    async def _update_open(self, path: Path, base: str, changes: Sequence[Change]) -> WriteOutcome:
+        assert self.sink is not None
+        refusal = _syntax_refusal(path, base)
+        if refusal:
+            raise StoreError(refusal)
+        new = apply_changes(base, changes)
+        edits = diff_edits(base, new)
+        if not edits:
+            return WriteOutcome(path, changed=False, via_editor=True, text=base)
+        if not await self.sink.apply(path, edits, base):
+            raise StoreError(
+                f"The editor did not apply the change to {path}; nothing was written. "
+                "Save or revert the file and try again."
+            )
+        return WriteOutcome(path, changed=True, via_editor=True, edits=edits, text=new)
+
+    def _update_disk(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
+        target = resolve_target(path)
+        for _attempt in range(_MAX_ATTEMPTS):
+            base = read_text(target)
+            created = base is None
+            base_text = base or ""
+            refusal = _syntax_refusal(path, base_text)
+            if refusal:
+                raise StoreError(refusal)
+            new = apply_changes(base_text, changes)
+            if new == base_text:
+                return WriteOutcome(path, changed=False, text=base_text)
+
+            def unchanged(expected: str | None = base) -> bool:
+                return read_text(target) == expected
+
+            try:
+                atomic_write_bytes(target, new.encode("utf-8"), check=unchanged)
+            except StoreError:
+                if unchanged():
+                    raise
+                logger.info("%s changed on disk during a write; re-applying the edit", path)
+                continue
+            return WriteOutcome(
+                path, changed=True, created=created, edits=diff_edits(base_text, new), text=new
+            )
+        raise StoreError(
+            f"{path} kept changing on disk while qwen-ls tried to update it; nothing was written. "
+            "Try again once other programs have finished writing it."
+        )
+
+
+def update_settings_sync(path: Path, changes: Sequence[Change]) -> WriteOutcome:
+    """Apply ``changes`` to a settings file on disk (no editor); see :meth:`SettingsStore.update`.
+
+    Parameters
+    ----------
+    path
+        The settings file.
+    changes
+        ``(json_path, value)`` pairs.
+
+    Returns
+    -------
+    WriteOutcome
+        What was written.
+    """
+    return SettingsStore()._update_disk(Path(path), changes)
+
+
+# --------------------------------------------------------------------------------------------
+# .env files
+# --------------------------------------------------------------------------------------------
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_BARE_VALUE = re.compile(r"^[A-Za-z0-9_\-.:/+@%,=~^]*$")
+
+
+def quote_env_value(value: str) -> str:
+    r"""Return ``value`` written so that python-dotenv and Node's dotenv both read it back as is.
+
+    Parameters
+    ----------
+    value
+        The value; newlines and other control characters are refused.
+
+    Returns
+    -------
+    str
+        The bare value when it holds only safe characters, else a single-quoted value (literal
+        in both readers), else a double-quoted one with ``"`` escaped.
+
+    Raises
+    ------
+    ValueError
+        The value cannot be represented safely.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("The value contains a line break or control character; not written.")
+    if "\\" in value:
+        # python-dotenv unescapes backslashes inside quotes and Node's dotenv does not
+        raise ValueError("The value contains a backslash; add it to the .env file by hand.")
+    if _BARE_VALUE.match(value):
+        return value
+    if "'" not in value:
+        return f"'{value}'"
+    if "${" in value:
+        raise ValueError("The value mixes a quote and '${'; add it to the .env file by hand.")
+    return '"' + value.replace('"', '\\"') + '"'
+
+
+def _assignment_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<indent>[ \t]*)(?P<export>export[ \t]+)?{re.escape(name)}[ \t]*=")
+
+
+def write_env_var(path: Path, name: str, value: str) -> Path:
+    """Create or update ``name=value`` in a ``.env`` file, atomically, with mode 0600.
+
+    Other lines and comments are kept. An existing assignment is replaced in place (every one of
+    them, so no older duplicate can win); otherwise the line is appended.
+
+    Parameters
+    ----------
+    path
+        The ``.env`` file (its folder is created with 0700 when missing).
+    name
+        Variable name.
+    value
+        Secret value; never logged.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    if not _ENV_NAME.match(name):
+        raise ValueError(f"{name!r} is not a valid environment variable name")
+    line_value = quote_env_value(value)
+    target = resolve_target(path)
+    for _attempt in range(_MAX_ATTEMPTS):
+        base = read_text(target)
+        text = base or ""
+        newline = _newline_style(text) if text else "\n"
+        lines = text.splitlines(keepends=True)
+        pattern = _assignment_re(name)
+        found = False
+        for i, line in enumerate(lines):
+            m = pattern.match(line)
+            if not m:
+                continue
+            ending = line[len(line.rstrip("\r\n")) :]
+            lines[i] = f"{m.group('indent')}{m.group('export') or ''}{name}={line_value}{ending}"
+            found = True
+        if not found:
+            if lines and not lines[-1].endswith(("\n", "\r")):
+                lines[-1] += newline
+            lines.append(f"{name}={line_value}{newline}")
+        new = "".join(lines)
+        try:
+            mode = FILE_MODE if base is None else None
+            written = atomic_write_bytes(
+                target, new.encode("utf-8"), mode=mode, check=lambda b=base: read_text(target) == b
+            )
+        except StoreError:
+            continue
+        if base is not None:
+            # A .env with a secret must not stay world-readable.
+            current = stat.S_IMODE(os.stat(written).st_mode)
+            if current & 0o077:
+                os.chmod(written, current & 0o700)
+        return written
+    raise StoreError(f"{path} kept changing on disk; nothing was written.")
+
+
+def remove_env_var(path: Path, name: str) -> bool:
+    """Remove every assignment of ``name`` from a ``.env`` file; ``True`` when one was removed."""
+    target = resolve_target(path)
+    base = read_text(target)
+    if base is None:
+        return False
+    pattern = _assignment_re(name)
+    lines = base.splitlines(keepends=True)
+    kept = [line for line in lines if not pattern.match(line)]
+    if len(kept) == len(lines):
+        return False
+    atomic_write_bytes(target, "".join(kept).encode("utf-8"))
+    return True
+
+
+def _git_root(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _is_ignored(folder: Path, rel: str) -> bool:
+    git = shutil.which("git")
+    if git:
+        try:
+            proc = subprocess.run(
+                [git, "-C", str(folder), "check-ignore", "-q", "--no-index", rel],
+                capture_output=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            proc = None
+        if proc is not None and proc.returncode in (0, 1):
+            return proc.returncode == 0
+    text = read_text(folder / ".gitignore") or ""
+    wanted = {rel, "/" + rel, Path(rel).name, "*" + Path(rel).suffix}
+    return any(line.strip() in wanted for line in text.splitlines())
+
+
+def ensure_gitignored(folder: Path, rel: str = ".qwen/.env") -> Path | None:
+    """Add ``rel`` to ``<folder>/.gitignore`` when ``folder`` is in a git repo that would track it.
+
+    Parameters
+    ----------
+    folder
+        The workspace folder.
+    rel
+        Path relative to ``folder`` that must stay out of version control.
+
+    Returns
+    -------
+    Path | None
+        The ``.gitignore`` written, or ``None`` when nothing was needed.
+    """
+    folder = Path(folder)
+    if _git_root(folder) is None or _is_ignored(folder, rel):
+        return None
+    gitignore = folder / ".gitignore"
+    text = read_text(gitignore) or ""
+    newline = _newline_style(text) if text else "\n"
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    text += f"/{rel}{newline}"
+    mode = None if gitignore.exists() else 0o644
+    return atomic_write_bytes(gitignore, text.encode("utf-8"), mode=mode)
