@@ -111,6 +111,8 @@ class Run:
         data: dict | None = None,
     ) -> None:
         """Append a finding for rule ``code``."""
+        if not isinstance(span, Span):
+            span = span.get()  # a lazy span: positions cost a parse tree, so only on report
         payload = dict(data or {})
         if fixes:
             payload["fixes"] = fixes

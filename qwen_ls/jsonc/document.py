@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 _LANGUAGE = tree_sitter.Language(tree_sitter_json.language())
 
 _COMMENT_START = re.compile(r"/[/*]")
+_LINE_END = re.compile(r"[\r\n]")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
 
 BLOCKING_CODES = frozenset({"syntax", "trailing-comma"})
 """Issue codes that make the Qwen Code CLI's reader reject the file."""
@@ -68,15 +70,35 @@ class JsonDocument:
         The tree-sitter tree (kept for incremental re-parsing).
     """
 
-    def __init__(self, text: str, tree: tree_sitter.Tree, byte_map: ByteMap | None = None) -> None:
+    def __init__(self, text: str, tree: tree_sitter.Tree | None = None,
+                 byte_map: ByteMap | None = None, *, old_tree: tree_sitter.Tree | None = None
+                 ) -> None:
         self.text = text
-        self.tree = tree
+        if tree is not None:
+            self.__dict__["tree"] = tree
+        self._old_tree = old_tree
         if byte_map is not None:
             self.__dict__["byte_map"] = byte_map
         self._fast_ok: bool | None = None
         self._fast_value: Any = None
         self._duplicates = False
         self._paths: dict[JsonPath, Node | None] = {}
+
+    @cached_property
+    def tree(self) -> tree_sitter.Tree:
+        """The tree-sitter tree, parsed on first use (incrementally when an old tree was given).
+
+        A valid document whose analysis needs no positions never pays for it: ``value`` and
+        ``cli_readable`` come from ``json.loads`` alone.
+        """
+        data = encode(self.text)
+        try:
+            parser = _parser()
+            old, self._old_tree = self._old_tree, None
+            return parser.parse(data, old) if old is not None else parser.parse(data)
+        except Exception:
+            logger.warning("tree-sitter failed; parsing from scratch", exc_info=True)
+            return tree_sitter.Parser(_LANGUAGE).parse(data)
 
     def __repr__(self) -> str:
         return f"JsonDocument(len={len(self.text)}, cli_readable={self.cli_readable})"
@@ -96,7 +118,7 @@ class JsonDocument:
         """Try ``json.loads`` of the comment-free text; True when it succeeded."""
         if self._fast_ok is None:
             self._fast_ok = False
-            if self.tree_ok and self.text.strip(" \t\r\n\ufeff"):
+            if self.text.strip(" \t\r\n\ufeff"):
                 hook = _DuplicateSeen()
                 try:
                     self._fast_value = json.loads(self._comment_free(), object_pairs_hook=hook,
@@ -111,29 +133,45 @@ class JsonDocument:
     def _comment_free(self) -> str:
         """Return the text without BOM and comments (each comment becomes one space).
 
-        Only valid trees get here, so every ``//`` or ``/*`` outside a string starts a comment
-        node; candidates are found with a C-speed regex and checked against the tree (URLs in
-        strings are the common false candidates). Faster than a regex that skips every string.
+        Needs no tree: candidates ``//`` and ``/*`` are found with a C-speed regex, and a
+        candidate is a comment when it is outside a string. JSON strings cannot span lines, so
+        the string state is the parity of unescaped quotes since the last line break (or the
+        end of the previous comment), scanned once over the text in C-speed pieces. On broken
+        text a wrong guess only makes ``json.loads`` fail, and the tolerant parser takes over.
         """
         text = self.text
         start = 1 if text.startswith("\ufeff") else 0
         if "/" not in text:
             return text[start:]
-        root = self.tree.root_node
-        to_byte, to_cp = self.byte_map.to_byte, self.byte_map.to_cp
-        pieces = []
-        pos = start
+        pieces: list[str] = []
+        pos = start  # end of the text already copied
+        scan = start  # where quote counting resumes
+        inside = False  # inside a string at ``scan``
         for m in _COMMENT_START.finditer(text, start):
             at = m.start()
             if at < pos:
                 continue
-            b = to_byte(at)
-            node = root.descendant_for_byte_range(b, b + 1)
-            if node is None or node.type != "comment":
+            segment = text[scan:at]
+            newline = max(segment.rfind("\n"), segment.rfind("\r"))
+            if newline >= 0:
+                segment = segment[newline + 1:]
+                inside = False
+            if "\\" in segment:
+                segment = _ESCAPE.sub("", segment)
+            if segment.count('"') % 2:
+                inside = not inside
+            scan = at
+            if inside:
                 continue
+            if m.group(0) == "//":
+                end = _LINE_END.search(text, at)
+                stop = end.start() if end else len(text)
+            else:
+                close = text.find("*/", at + 2)
+                stop = len(text) if close < 0 else close + 2
             pieces.append(text[pos:at])
             pieces.append(" ")
-            pos = to_cp(node.end_byte)
+            pos = scan = stop
         if not pieces:
             return text[start:]
         pieces.append(text[pos:])
@@ -263,23 +301,16 @@ def parse(text: str, previous: JsonDocument | None = None,
     """
     if not isinstance(text, str):
         text = str(text)
-    data = encode(text)
     byte_map = None
     old_tree = None
-    if previous is not None and edit is not None:
+    if previous is not None and edit is not None and "tree" in previous.__dict__:
         try:
             byte_map = ByteMap(text)
             old_tree = _edited_tree(previous, text, edit, byte_map)
         except Exception:  # never let a bad edit description break parsing
             logger.debug("incremental re-parse unavailable; parsing from scratch", exc_info=True)
             old_tree = None
-    try:
-        parser = _parser()
-        tree = parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
-    except Exception:
-        logger.warning("tree-sitter failed; parsing from scratch", exc_info=True)
-        tree = tree_sitter.Parser(_LANGUAGE).parse(data)
-    return JsonDocument(text, tree, byte_map)
+    return JsonDocument(text, None, byte_map, old_tree=old_tree)
 
 
 def _edited_tree(previous: JsonDocument, text: str, edit: TextEdit,

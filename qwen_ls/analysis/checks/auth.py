@@ -22,6 +22,16 @@ def _related_entry(run: Run, model: reg.ModelEntry, message: str) -> Related | N
     return Related(path=model.path, message=message, span=span)
 
 
+class _Lazy:
+    """A span looked up only when a finding is reported (positions need the parse tree)."""
+
+    def __init__(self, run: Run, path: tuple) -> None:
+        self.run, self.path = run, path
+
+    def get(self):
+        return self.run.span(self.path)
+
+
 def check(run: Run) -> None:
     """Report auth-type and model-selection problems located in this document."""
     if not isinstance(run.value, dict):
@@ -34,7 +44,7 @@ def check(run: Run) -> None:
 def _auth_type(run: Run) -> None:
     selected = run.get(AUTH_PATH)
     if run.has(AUTH_PATH):
-        span = run.span(AUTH_PATH)
+        span = _Lazy(run, AUTH_PATH)
         if not isinstance(selected, str) or selected not in known.AUTH_TYPES:
             guesses = difflib.get_close_matches(str(selected), known.AUTH_TYPES, n=2, cutoff=0.3)
             with_models = sorted({m.protocol for m in run.registry})
@@ -98,7 +108,7 @@ def _model_name(run: Run) -> None:
         name = model_name.removeprefix("$runtime|")
         if name != model_name and "|" in name:
             name = name.split("|", 1)[1]
-        span = run.span(name_path)
+        span = _Lazy(run, name_path)
         if auth_type is None:
             owners = sorted({m.protocol for m in run.registry if m.id == name})
             fixes = [

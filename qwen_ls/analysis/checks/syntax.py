@@ -48,7 +48,7 @@ def check(run: Run) -> None:
                 first_syntax = False
             run.report("QLS001", message, issue.span)
     value = run.value
-    if run.doc.root is not None and value is not None and not isinstance(value, dict):
+    if value is not None and not isinstance(value, dict) and run.doc.root is not None:
         span = run.doc.root.span
         run.report(
             "QLS003",
