@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-color", action="store_true", help="never colour the output")
 
     rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown", "table"), default="text")
 
     sub.add_parser("schema", help="print the settings JSON Schema")
 
@@ -258,10 +258,24 @@ def run_rules(fmt: str) -> int:
         )
     elif fmt == "markdown":
         sys.stdout.write(rules_markdown())
+    elif fmt == "table":
+        sys.stdout.write(rules_table())
     else:
         for rule in RULES.values():
             sys.stdout.write(f"{rule.code}  {rule.severity:<11}  {rule.name:<34} {rule.summary}\n")
     return EXIT_OK
+
+
+def rules_table() -> str:
+    """The rule table embedded in the README (between the ``rules`` markers)."""
+    from qwen_ls.analysis.rules import RULES
+
+    rows = ["| code | name | severity | what it catches |", "|---|---|---|---|"]
+    for r in RULES.values():
+        summary = r.summary.replace("|", "\\|")
+        rows.append(f"| [{r.code}](docs/rules.md#{r.code.lower()}) | {r.name} | {r.severity} | "
+                    f"{summary} |")
+    return "\n".join(rows) + "\n"
 
 
 def rules_markdown() -> str:

@@ -134,3 +134,12 @@ def test_schema_command_prints_the_committed_schema(home):
     assert proc.returncode == 0
     committed = json.loads((ROOT / "qwen_ls/settings/settings.schema.json").read_text())
     assert json.loads(proc.stdout) == committed
+
+
+def test_readme_rule_table_is_current():
+    from qwen_ls.cli import rules_table
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("\n", readme.index("<!-- rules:start")) + 1
+    end = readme.index("<!-- rules:end -->")
+    assert readme[start:end] == rules_table(), "README rule table is stale: regenerate it"
