@@ -1,0 +1,236 @@
+"""``textDocument/codeAction``: quick fixes read back from diagnostic data, and fix-all.
+
+Each qwen-ls diagnostic carries its fix descriptors in ``data["fixes"]`` (see
+:func:`qwen_ls.analysis.types.fix`). A quick fix resolves its descriptor against the document *as it
+is now* (:func:`qwen_ls.analysis.fixes.resolve_fix`), so a stale diagnostic never applies stale
+offsets. ``move-secret-to-env`` writes a second file (``.qwen/.env``), so it is a command
+(``qwen-ls.moveSecretToEnv``) rather than an edit.
+
+``source.fixAll.qwen-ls`` applies every *safe* fix of the document at once (the ones analysis marks
+``safe``), skipping any whose edits would overlap an earlier one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from lsprotocol import types
+
+from qwen_ls.analysis.context import AnalysisContext
+from qwen_ls.analysis.fixes import FixError, resolve_fix
+from qwen_ls.analysis.types import Finding
+from qwen_ls.features.common import SOURCE, changed_span, to_range
+from qwen_ls.features.options import ClientFlags
+from qwen_ls.jsonc import JsonDocument, parse
+from qwen_ls.jsonc.edits import apply_edits
+from qwen_ls.jsonc.types import Span, TextEdit
+
+logger = logging.getLogger(__name__)
+
+FIX_ALL_KIND = "source.fixAll.qwen-ls"
+MOVE_SECRET_COMMAND = "qwen-ls.moveSecretToEnv"
+
+
+def _workspace_edit(
+    doc: JsonDocument, edits: Iterable[TextEdit], flags: ClientFlags, uri: str, version: int | None
+) -> types.WorkspaceEdit:
+    lsp_edits = [
+        types.TextEdit(
+            range=to_range(doc.lines, Span(e.start, e.end), flags.encoding), new_text=e.new_text
+        )
+        for e in edits
+    ]
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=uri, version=version
+                ),
+                edits=lsp_edits,
+            )
+        ]
+    )
+
+
+def _wanted(only: list[str], kind: str) -> bool:
+    if not only:
+        return True
+    return any(kind == k or kind.startswith(k + ".") for k in only)
+
+
+def action_for(
+    doc: JsonDocument,
+    descriptor: dict[str, Any],
+    flags: ClientFlags,
+    uri: str,
+    version: int | None,
+    diagnostic: types.Diagnostic | None = None,
+) -> types.CodeAction | None:
+    """Build the code action of one fix descriptor, or ``None`` when it no longer applies.
+
+    Parameters
+    ----------
+    doc
+        The current document.
+    descriptor
+        ``{title, kind, safe, preferred, ...args}``.
+    flags
+        Client capabilities (encoding).
+    uri, version
+        The document, for the edit.
+    diagnostic
+        The diagnostic the fix belongs to.
+
+    Returns
+    -------
+    types.CodeAction | None
+        A quick fix with an edit, or with the ``moveSecretToEnv`` command.
+    """
+    title = str(descriptor.get("title") or "Fix")
+    diagnostics = [diagnostic] if diagnostic is not None else None
+    if descriptor.get("kind") == "move-secret-to-env":
+        argument = {
+            "uri": uri,
+            "path": list(descriptor.get("path", [])),
+            "name": descriptor.get("name"),
+        }
+        if "replace_with" in descriptor:
+            argument["replaceWith"] = descriptor["replace_with"]
+        return types.CodeAction(
+            title=title,
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=diagnostics,
+            is_preferred=bool(descriptor.get("preferred")) or None,
+            command=types.Command(title=title, command=MOVE_SECRET_COMMAND, arguments=[argument]),
+        )
+    try:
+        edits = resolve_fix(doc, descriptor)
+    except FixError as exc:
+        logger.info("fix %r does not apply: %s", title, exc)
+        return None
+    if not edits:
+        return None
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=diagnostics,
+        is_preferred=bool(descriptor.get("preferred")) or None,
+        edit=_workspace_edit(doc, edits, flags, uri, version),
+    )
+
+
+def fix_all(
+    doc: JsonDocument,
+    findings: Iterable[Finding],
+    flags: ClientFlags,
+    uri: str,
+    version: int | None,
+) -> types.CodeAction | None:
+    """One action applying every safe fix of the document.
+
+    Fixes are applied one after the other, each resolved against the text the previous ones
+    produced (two moves into the same object would otherwise collide); offset-based
+    ``replace-span`` fixes go first, while their offsets still hold. The result is one minimal
+    edit of the original text.
+    """
+    descriptors = [
+        d
+        for f in findings
+        for d in f.fixes[:1]
+        if d.get("safe") and d.get("kind") != "move-secret-to-env"
+    ]
+    descriptors.sort(key=lambda d: d.get("kind") != "replace-span")
+    current, count = doc, 0
+    spans: list[TextEdit] = []
+    for descriptor in descriptors:
+        try:
+            edits = resolve_fix(
+                doc if descriptor.get("kind") == "replace-span" else current, descriptor
+            )
+        except FixError:
+            continue
+        if not edits:
+            continue
+        if descriptor.get("kind") == "replace-span":
+            if any(_overlaps(e, c) for e in edits for c in spans):
+                continue
+            spans.extend(edits)
+            current = parse(apply_edits(doc.text, spans))
+        else:
+            current = parse(apply_edits(current.text, edits))
+        count += 1
+    change = changed_span(doc.text, current.text)
+    if change is None:
+        return None
+    return types.CodeAction(
+        title=f"Fix all safe qwen-ls problems ({count})",
+        kind=FIX_ALL_KIND,
+        edit=_workspace_edit(doc, [change], flags, uri, version),
+    )
+
+
+def _overlaps(a: TextEdit, b: TextEdit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def code_actions(
+    doc: JsonDocument,
+    ctx: AnalysisContext,
+    span: Span,
+    diagnostics: list[types.Diagnostic],
+    only: list[str],
+    flags: ClientFlags,
+    *,
+    uri: str,
+    version: int | None,
+    findings: Callable[[], list[Finding]],
+) -> list[types.CodeAction]:
+    """Compute the code actions for a range.
+
+    Parameters
+    ----------
+    doc
+        The current document.
+    ctx
+        Its analysis context (unused today; kept for actions that need other scopes).
+    span
+        The requested range as code points.
+    diagnostics
+        The diagnostics the client sent in the request context (their ``data`` holds the fixes).
+    only
+        Requested kinds (``quickfix``, ``source.fixAll``...); empty for all.
+    flags
+        Client capabilities.
+    uri, version
+        The document.
+    findings
+        Lazily gives every finding of the document (for fix-all).
+
+    Returns
+    -------
+    list[types.CodeAction]
+        Quick fixes first, then the fix-all action when asked for (or when nothing was filtered).
+    """
+    out: list[types.CodeAction] = []
+    if _wanted(only, types.CodeActionKind.QuickFix):
+        for diag in diagnostics:
+            if diag.source != SOURCE or not isinstance(diag.data, dict):
+                continue
+            for descriptor in diag.data.get("fixes") or []:
+                if isinstance(descriptor, dict):
+                    action = action_for(doc, descriptor, flags, uri, version, diag)
+                    if action is not None:
+                        out.append(action)
+    explicit = any(
+        k in (FIX_ALL_KIND, types.CodeActionKind.SourceFixAll, types.CodeActionKind.Source)
+        for k in only
+    )
+    if explicit or (not only and out):
+        action = fix_all(doc, findings(), flags, uri, version)
+        if action is not None:
+            out.append(action)
+    return out

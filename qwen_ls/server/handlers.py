@@ -1,0 +1,429 @@
+"""LSP handlers: look up the document's cached analysis, call a pure feature, return the answer.
+
+Every handler is named after its method, wears :func:`~qwen_ls.server.failsoft.fail_soft` with
+the method's neutral answer, and answers "nothing" for documents qwen-ls does not manage (any file
+other than ``**/.qwen/settings.json``, the user file and the system files).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from lsprotocol import types
+
+from qwen_ls.features.common import to_offset, to_span
+from qwen_ls.features.options import ClientFlags
+from qwen_ls.server import diagnostics
+from qwen_ls.server.config import parse_options
+from qwen_ls.server.failsoft import fail_soft
+from qwen_ls.server.files import ServerFiles
+from qwen_ls.server.log import setup_logging
+from qwen_ls.server.server import QwenLanguageServer
+
+logger = logging.getLogger(__name__)
+
+FIX_ALL_KIND = "source.fixAll.qwen-ls"
+"""The code action kind of "apply every safe fix"."""
+
+_LOG_LEVELS = {
+    "error": logging.ERROR,
+    "warning": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+}
+
+
+# -- lifecycle ------------------------------------------------------------------------------------
+@fail_soft()
+def initialize(ls: QwenLanguageServer, params: types.InitializeParams) -> None:
+    """Decide the client flags and options once, and register pull diagnostics if wanted."""
+    encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
+    ls.flags = ClientFlags.from_capabilities(params.capabilities, encoding)
+    ls.options, problem = parse_options(params.initialization_options)
+    ls.documents.trusted = ls.options.trusted
+    ls.documents.roots = ls.workspace_roots()
+    logging.getLogger("qwen_ls").setLevel(_LOG_LEVELS[ls.options.log_level])
+    if problem:
+        logger.warning("%s", problem)
+    if ls.flags.pull_diagnostics:
+        # Registered here, before pygls computes the capabilities, so that push-only clients
+        # are never offered pull (a client that does both shows every diagnostic twice).
+        ls.feature(
+            types.TEXT_DOCUMENT_DIAGNOSTIC,
+            types.DiagnosticOptions(
+                identifier="qwen-ls", inter_file_dependencies=True, workspace_diagnostics=False
+            ),
+        )(document_diagnostic)
+    logger.info(
+        "client: encoding=%s pull=%s snippets=%s markdown=%s watch=%s",
+        ls.flags.encoding,
+        ls.flags.pull_diagnostics,
+        ls.flags.snippets,
+        ls.flags.markdown,
+        ls.flags.watched_files_dynamic,
+    )
+
+
+@fail_soft()
+async def initialized(ls: QwenLanguageServer, params: types.InitializedParams) -> None:
+    """Start forwarding logs, register file watchers, read the client configuration."""
+    if ls.window_log is not None:
+        ls.window_log.connected = True
+    await register_watchers(ls)
+    if ls.flags.configuration:
+        await pull_configuration(ls)
+
+
+@fail_soft()
+def shutdown(ls: QwenLanguageServer, params: Any = None) -> None:
+    """Stop background work (sign-in polling stops at its next check)."""
+    ls.cancel_tasks()
+
+
+# -- text sync ------------------------------------------------------------------------------------
+@fail_soft()
+def did_open(ls: QwenLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    """Track the document; publish its diagnostics right away."""
+    item = params.text_document
+    doc = ls.documents.open(item.uri, item.text, item.version, item.language_id)
+    if doc is None:
+        return
+    diagnostics.publish(ls, item.uri)
+    diagnostics.refresh_others(ls, item.uri)
+    ls.run_task(_after_open(ls), "watch and status")
+
+
+async def _after_open(ls: QwenLanguageServer) -> None:
+    await register_watchers(ls)
+    await check_status(ls)
+
+
+@fail_soft()
+def did_change(ls: QwenLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Take the new full text; diagnostics follow after the debounce delay."""
+    uri = params.text_document.uri
+    if not params.content_changes:
+        return
+    change = params.content_changes[-1]
+    text = getattr(change, "text", None)
+    if text is None:
+        return
+    if getattr(change, "range", None) is not None:
+        # We advertise Full sync; a client that sends ranges anyway gets the pygls copy.
+        text = ls.workspace.get_text_document(uri).source
+    doc = ls.documents.change(uri, text, params.text_document.version)
+    if doc is None:
+        return
+    diagnostics.schedule(ls, uri)
+    diagnostics.refresh_others(ls, uri)
+
+
+@fail_soft()
+def did_save(ls: QwenLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    """Re-read the other files (fallback for clients that cannot watch files) and re-publish."""
+    ls.documents.generation += 1
+    if ls.documents.get(params.text_document.uri) is not None:
+        diagnostics.publish(ls, params.text_document.uri)
+    diagnostics.refresh_others(ls, params.text_document.uri, 0)
+    ls.run_task(check_status(ls), "status")
+
+
+@fail_soft()
+def did_close(ls: QwenLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    """Forget the document and clear its diagnostics."""
+    doc = ls.documents.close(params.text_document.uri)
+    if doc is None:
+        return
+    diagnostics.clear(ls, params.text_document.uri)
+    # The other documents now see this file's content on disk instead of the buffer.
+    diagnostics.refresh_others(ls, None)
+
+
+# -- outside changes -------------------------------------------------------------------------
+@fail_soft()
+def did_change_watched_files(
+    ls: QwenLanguageServer, params: types.DidChangeWatchedFilesParams
+) -> None:
+    """A scope file or a ``.env`` file changed on disk: re-analyse everything open."""
+    logger.info("watched files changed: %s", ", ".join(c.uri for c in params.changes))
+    ls.documents.generation += 1
+    external_change(ls)
+
+
+def external_change(ls: QwenLanguageServer) -> None:
+    """Re-diagnose every open document and re-check the auth status."""
+    if ls.flags.pull_diagnostics:
+        diagnostics.refresh_others(ls, None, 0)
+    else:
+        for doc in ls.documents.managed():
+            diagnostics.schedule(ls, doc.uri, 0)
+    ls.run_task(check_status(ls), "status")
+
+
+@fail_soft()
+async def did_change_configuration(
+    ls: QwenLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    """Take new options (pushed, or pulled with ``workspace/configuration``)."""
+    settings = params.settings
+    if settings is None or (isinstance(settings, dict) and "qwen" not in settings):
+        if ls.flags.configuration:
+            await pull_configuration(ls)
+    else:
+        apply_options(ls, settings)
+    ls.documents.generation += 1
+    external_change(ls)
+
+
+def apply_options(ls: QwenLanguageServer, raw: Any) -> None:
+    """Validate and take client options; show one message when some were invalid."""
+    ls.options, problem = parse_options(raw, ls.options)
+    ls.documents.trusted = ls.options.trusted
+    logging.getLogger("qwen_ls").setLevel(_LOG_LEVELS[ls.options.log_level])
+    if problem:
+        ls.show_once(problem)
+
+
+async def pull_configuration(ls: QwenLanguageServer) -> None:
+    """Read the ``qwen`` section with ``workspace/configuration``."""
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="qwen")])
+        )
+    except Exception as exc:
+        logger.info("workspace/configuration failed: %s", exc)
+        return
+    if result and isinstance(result[0], dict):
+        apply_options(ls, result[0])
+
+
+async def register_watchers(ls: QwenLanguageServer) -> None:
+    """Ask the client to watch the scope files and ``.env`` files (dynamic registration).
+
+    Clients that cannot (Neovim 0.11) are covered by the ``stat`` check on every analysis and
+    by re-reading on ``didSave`` and on each command.
+    """
+    if not ls.flags.watched_files_dynamic:
+        return
+    globs = ["**/.env", "**/.qwen/settings.json", "**/.qwen/.env"]
+    for path in ls.documents.watch_globs():
+        if not any(path.startswith(str(root) + "/") for root in ls.documents.roots):
+            globs.append(path)
+    wanted = tuple(dict.fromkeys(globs))
+    if wanted == ls.watched_globs:
+        return
+    old = ls.watch_registration
+    reg_id = str(uuid.uuid4())
+    ls.watch_registration, ls.watched_globs = reg_id, wanted
+    try:
+        if old is not None:
+            await ls.client_unregister_capability_async(
+                types.UnregistrationParams(
+                    unregisterations=[
+                        types.Unregistration(
+                            id=old, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+                        )
+                    ]
+                )
+            )
+        await ls.client_register_capability_async(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id=reg_id,
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in wanted]
+                        ),
+                    )
+                ]
+            )
+        )
+    except Exception as exc:
+        logger.info("could not register file watchers: %s", exc)
+
+
+async def check_status(ls: QwenLanguageServer) -> None:
+    """Send ``qwen/statusChanged`` when the auth status differs from the last one sent."""
+    from qwen_ls.server.commands import current_status
+
+    try:
+        status = await current_status(ls)
+    except Exception as exc:
+        logger.info("auth status unavailable: %s", exc)
+        return
+    if status is None or status == ls.last_status:
+        return
+    first = ls.last_status is None
+    ls.last_status = status
+    if not first or status.get("method") != "none":
+        ls.protocol.notify("qwen/statusChanged", status)
+
+
+# -- features -------------------------------------------------------------------------------------
+def _at(ls: QwenLanguageServer, uri: str, position: types.Position):  # noqa: ANN202
+    snap = ls.documents.snapshot(uri)
+    if snap is None:
+        return None, 0
+    return snap, to_offset(snap.doc.lines, position, ls.flags.encoding)
+
+
+@fail_soft(None)
+def document_diagnostic(
+    ls: QwenLanguageServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    """``textDocument/diagnostic`` (registered for pull clients only)."""
+    return diagnostics.pull(ls, params)
+
+
+@fail_soft(None)
+def complete(ls: QwenLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+    """``textDocument/completion``: keys, values, model ids, env names, endpoints."""
+    snap, offset = _at(ls, params.text_document.uri, params.position)
+    if snap is None:
+        return None
+    from qwen_ls.features import completion  # lazy: keep start-up fast
+
+    return completion.complete(snap.doc, snap.ctx, offset, ls.flags)
+
+
+@fail_soft(None)
+def hover_(ls: QwenLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """``textDocument/hover``."""
+    snap, offset = _at(ls, params.text_document.uri, params.position)
+    if snap is None:
+        return None
+    from qwen_ls.features import hover  # lazy: keep start-up fast
+
+    return hover.hover(snap.doc, snap.ctx, offset, ls.flags)
+
+
+@fail_soft([])
+def code_action(ls: QwenLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """``textDocument/codeAction``: quick fixes from diagnostic data, and fix-all."""
+    uri = params.text_document.uri
+    snap = ls.documents.snapshot(uri)
+    if snap is None:
+        return []
+    span = to_span(snap.doc.lines, params.range, ls.flags.encoding)
+    from qwen_ls.features import code_actions  # lazy: keep start-up fast
+
+    return code_actions.code_actions(
+        snap.doc,
+        snap.ctx,
+        span,
+        list(params.context.diagnostics),
+        list(params.context.only or []),
+        ls.flags,
+        uri=uri,
+        version=snap.version,
+        findings=lambda: snap.findings,
+    )
+
+
+@fail_soft([])
+def document_symbol(ls: QwenLanguageServer, params: types.DocumentSymbolParams) -> list[Any]:
+    """``textDocument/documentSymbol``: sections, providers, models."""
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    cached = snap.cache.get("symbols")
+    if cached is None:
+        from qwen_ls.features import symbols  # lazy: keep start-up fast
+
+        cached = symbols.document_symbols(snap.doc, ls.flags, uri=params.text_document.uri)
+        snap.cache["symbols"] = cached
+    return cached
+
+
+@fail_soft([])
+def goto_definition(ls: QwenLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+    """``textDocument/definition``: model selectors to their provider entry, envKey to .env."""
+    snap, offset = _at(ls, params.text_document.uri, params.position)
+    if snap is None:
+        return []
+    from qwen_ls.features import definition  # lazy: keep start-up fast
+
+    return definition.definition(
+        snap.doc, snap.ctx, offset, ls.flags, ServerFiles(ls), uri=params.text_document.uri
+    )
+
+
+@fail_soft(None)
+def prepare_rename(ls: QwenLanguageServer, params: types.PrepareRenameParams) -> Any:
+    """``textDocument/prepareRename``: only model ids (where declared or referenced)."""
+    snap, offset = _at(ls, params.text_document.uri, params.position)
+    if snap is None:
+        return None
+    from qwen_ls.features import rename  # lazy: keep start-up fast
+
+    return rename.prepare_rename(snap.doc, snap.ctx, offset, ls.flags)
+
+
+@fail_soft(None)
+def rename_(ls: QwenLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    """``textDocument/rename``: a model id, with ``model.name`` and the selectors using it."""
+    snap, offset = _at(ls, params.text_document.uri, params.position)
+    if snap is None:
+        return None
+    from qwen_ls.features import rename  # lazy: keep start-up fast
+
+    return rename.rename(
+        snap.doc,
+        snap.ctx,
+        offset,
+        params.new_name,
+        ls.flags,
+        ServerFiles(ls),
+        uri=params.text_document.uri,
+    )
+
+
+@fail_soft([])
+def inlay_hint(ls: QwenLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    """``textDocument/inlayHint``: where each ``envKey`` is provided (never the value)."""
+    if not ls.options.inlay_hints:
+        return []
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    span = to_span(snap.doc.lines, params.range, ls.flags.encoding)
+    from qwen_ls.features import inlay_hints  # lazy: keep start-up fast
+
+    return inlay_hints.inlay_hints(snap.doc, snap.ctx, span, ls.flags)
+
+
+def register(ls: QwenLanguageServer) -> None:
+    """Register every handler on ``ls`` (called by ``create_server``)."""
+    ls.window_log = setup_logging(ls)
+    ls.feature(types.INITIALIZE)(initialize)
+    ls.feature(types.INITIALIZED)(initialized)
+    ls.feature(types.SHUTDOWN)(shutdown)
+    ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
+    ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)
+    ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    ls.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=['"', ":"], resolve_provider=False),
+    )(complete)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover_)
+    ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[
+                types.CodeActionKind.QuickFix,
+                FIX_ALL_KIND,
+                types.CodeActionKind.SourceFixAll,
+            ],
+        ),
+    )(code_action)
+    ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
+    ls.feature(types.TEXT_DOCUMENT_DEFINITION)(goto_definition)
+    ls.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
+    ls.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(rename_)
+    ls.feature(types.TEXT_DOCUMENT_INLAY_HINT)(inlay_hint)

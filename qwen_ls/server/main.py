@@ -1,0 +1,73 @@
+"""Starting the server: stdio (what editors use) or TCP (for debugging with a client attached).
+
+``qwen_ls.cli`` calls :func:`serve` with its remaining arguments; :func:`run_stdio` and
+:func:`run_tcp` are there for callers that parse their own options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from qwen_ls.server.server import create_server
+
+logger = logging.getLogger(__name__)
+
+
+def run_stdio() -> int:
+    """Serve one client over stdin/stdout until it exits; returns the process exit code."""
+    server = create_server()
+    server.start_io()
+    return 0
+
+
+def run_tcp(host: str, port: int) -> int:
+    """Serve over TCP on ``host:port`` (debugging: attach an editor to a running server).
+
+    Parameters
+    ----------
+    host
+        Interface to bind, e.g. ``127.0.0.1``.
+    port
+        TCP port.
+
+    Returns
+    -------
+    int
+        The process exit code.
+    """
+    server = create_server()
+    logger.info("qwen-ls listening on %s:%s", host, port)
+    server.start_tcp(host, port)
+    return 0
+
+
+def parse_tcp(value: str) -> tuple[str, int]:
+    """Parse ``HOST:PORT`` (or just ``PORT`` for 127.0.0.1)."""
+    host, _, port = value.rpartition(":")
+    try:
+        return host or "127.0.0.1", int(port)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}") from exc
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """Run the language server: stdio by default, ``--tcp HOST:PORT`` for debugging.
+
+    Parameters
+    ----------
+    argv
+        Arguments after the program name (``--stdio`` is accepted and ignored, as editors pass it).
+
+    Returns
+    -------
+    int
+        The process exit code.
+    """
+    parser = argparse.ArgumentParser(prog="qwen-ls", description="qwen-ls language server")
+    parser.add_argument("--stdio", action="store_true", help="serve over stdio (the default)")
+    parser.add_argument("--tcp", type=parse_tcp, metavar="HOST:PORT", help="serve over TCP")
+    args = parser.parse_args(argv)
+    if args.tcp:
+        return run_tcp(*args.tcp)
+    return run_stdio()

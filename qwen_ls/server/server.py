@@ -1,0 +1,217 @@
+"""The qwen-ls language server: state on a ``LanguageServer`` subclass, built by a factory.
+
+:func:`create_server` builds a fresh :class:`QwenLanguageServer` and registers every handler (the
+handlers themselves live in :mod:`qwen_ls.server.handlers` and :mod:`qwen_ls.server.commands`;
+they only look up state and call the pure functions in :mod:`qwen_ls.features`).
+
+LSP methods wired here: ``initialize`` / ``initialized`` / ``shutdown``, text sync (Full),
+``textDocument/{publishDiagnostics,diagnostic,completion,hover,codeAction,documentSymbol,
+definition,prepareRename,rename,inlayHint}``, ``workspace/{didChangeWatchedFiles,
+didChangeConfiguration,executeCommand}``, ``window/workDoneProgress/cancel``; server-to-client
+``workspace/applyEdit``, ``window/showDocument``, ``workspace/diagnostic/refresh``,
+``client/registerCapability`` and the ``qwen/statusChanged`` notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import os
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from qwen_ls import __version__
+from qwen_ls.features.options import ClientFlags
+from qwen_ls.secrets import redact
+from qwen_ls.server.config import ServerOptions
+from qwen_ls.server.documents import Documents
+from qwen_ls.server.log import WindowLogHandler
+
+logger = logging.getLogger(__name__)
+
+STATUS_CHANGED = "qwen/statusChanged"
+"""Server-to-client notification carrying an ``AuthStatus`` (see ``docs/CONTRACTS.md``)."""
+
+
+WORK_DONE_TOKEN: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "work_done_token", default=None
+)
+"""The ``workDoneToken`` the client put in the current ``workspace/executeCommand`` request."""
+
+
+class QwenProtocol(LanguageServerProtocol):
+    """pygls' protocol, plus two things commands need.
+
+    - ``$/cancelRequest`` of a running command sets its own flag: pygls cancels only the outer
+      future of a ``workspace/executeCommand`` request and the command coroutine runs on
+      (``pygls-practice.md`` §5). Long commands register an ``asyncio.Event`` under their
+      request id in :attr:`QwenLanguageServer.request_cancels` and poll it.
+    - The request's ``workDoneToken`` (client-initiated progress) is kept in
+      :data:`WORK_DONE_TOKEN` for the command: pygls unpacks only ``arguments``.
+    """
+
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
+        """Run a command as pygls does, with the request's ``workDoneToken`` in context."""
+        # The command coroutine is started from inside this generator, so it inherits the
+        # context (as pygls' own request-id context variable does).
+        WORK_DONE_TOKEN.set(params.work_done_token)
+        return (yield from super().lsp_workspace__execute_command(params))
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        event = getattr(self._server, "request_cancels", {}).get(msg_id)
+        if event is not None:
+            event.set()
+        super()._handle_cancel_notification(msg_id)
+
+
+class QwenLanguageServer(LanguageServer):
+    """The language server and all of its state (no module globals)."""
+
+    def __init__(self, environ: dict[str, str] | None = None) -> None:
+        # Full sync: pygls' incremental update splits lines on U+2028 and corrupts the text.
+        super().__init__(
+            "qwen-ls",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            protocol_cls=QwenProtocol,
+        )
+        self.environ: dict[str, str] = dict(os.environ if environ is None else environ)
+        """The environment the Qwen Code CLI would inherit: the server's own."""
+        self.flags = ClientFlags()
+        """Client capabilities, decided once in ``initialize``."""
+        self.options = ServerOptions()
+        """Options from ``initializationOptions`` and the client configuration."""
+        self.documents = Documents(self.environ)
+        """Open documents, which of them are settings files, and their cached analysis."""
+        self.tasks: set[asyncio.Task] = set()
+        """Background tasks (debounced diagnostics, sign-in flows); cancelled on shutdown."""
+        self.debounce: dict[str, asyncio.Task] = {}
+        """The pending debounced diagnostics run per URI (push clients)."""
+        self.cancel_events: dict[str, asyncio.Event] = {}
+        """Our own cancellation flag per running long command, keyed by its progress token.
+        ``$/cancelRequest`` does not stop a pygls command coroutine, so flows poll this."""
+        self.request_cancels: dict[Any, asyncio.Event] = {}
+        """The same flags keyed by the ``workspace/executeCommand`` request id."""
+        self.last_status: dict[str, Any] | None = None
+        """The last ``AuthStatus`` sent with ``qwen/statusChanged`` (sent again only on change)."""
+        self.window_log: WindowLogHandler | None = None
+        """The ``window/logMessage`` handler, enabled once the client is connected."""
+        self.watch_registration: str | None = None
+        """Id of the dynamic ``workspace/didChangeWatchedFiles`` registration, when made."""
+        self.watched_globs: tuple[str, ...] = ()
+        """The patterns registered for watching."""
+        self.shown_errors: set[str] = set()
+        """User-facing error messages already shown once (never repeated per keystroke)."""
+
+    # -- background work ----------------------------------------------------------------------
+    def run_task(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
+        """Start ``coro`` as a tracked task: referenced, logged on failure, cancelled on shutdown.
+
+        Parameters
+        ----------
+        coro
+            The coroutine.
+        name
+            Task name for logs.
+
+        Returns
+        -------
+        asyncio.Task
+            The task.
+        """
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            logger.error("background task %s failed: %s", task.get_name(), exc, exc_info=exc)
+
+    def cancel_tasks(self) -> None:
+        """Cancel every background task and set every command's cancellation flag."""
+        for event in self.cancel_events.values():
+            event.set()
+        for task in list(self.tasks):
+            task.cancel()
+
+    # -- errors ---------------------------------------------------------------------------------
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log an error that escaped a handler, and tell the user once, without its raw text.
+
+        pygls' default shows ``"Error in server: <exception text>"``, which can carry a key.
+        Handlers are wrapped by :func:`qwen_ls.server.failsoft.fail_soft`, so this only sees
+        errors of pygls itself (a message it could not parse or send).
+        """
+        logger.error(
+            "server error (%s): %s", getattr(source, "__name__", source), redact(str(error))
+        )
+        self.show_once(
+            "qwen-ls hit an internal error; details are in the qwen-ls output log.",
+            types.MessageType.Error,
+        )
+
+    def show_once(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """Show ``message`` with ``window/showMessage`` unless it was already shown."""
+        message = redact(message)
+        if message in self.shown_errors:
+            return
+        self.shown_errors.add(message)
+        try:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        except Exception:
+            logger.warning("could not show a message: %s", message)
+
+    # -- paths ----------------------------------------------------------------------------------
+    def workspace_roots(self) -> list[Path]:
+        """Workspace folders as paths, in the client's order."""
+        roots: list[Path] = []
+        try:
+            folders = list(self.workspace.folders.values())
+        except Exception:
+            folders = []
+        for folder in folders:
+            path = self.documents.path_for(folder.uri)
+            if path is not None:
+                roots.append(path)
+        if not roots:
+            try:
+                root = self.workspace.root_path
+            except Exception:
+                root = None
+            if root:
+                roots.append(Path(root))
+        return roots
+
+
+def create_server(environ: dict[str, str] | None = None) -> QwenLanguageServer:
+    """Build a fresh server with every feature and command registered.
+
+    Parameters
+    ----------
+    environ
+        The environment to analyse against (defaults to the process environment).
+
+    Returns
+    -------
+    QwenLanguageServer
+        The server, not started (call ``start_io()`` or ``start_tcp(host, port)``).
+    """
+    from qwen_ls.server import commands, handlers
+
+    server = QwenLanguageServer(environ)
+    handlers.register(server)
+    commands.register(server)
+    return server

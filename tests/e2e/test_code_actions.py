@@ -1,0 +1,74 @@
+"""Quick fixes from diagnostic data, fix-all, and the move-secret command end to end."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from conftest import _apply_edit
+from lsprotocol import types
+
+pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")
+
+
+def ident(uri):
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+async def actions(client, uri, diags, only=None):
+    rng = diags[0].range if diags else types.Range(types.Position(0, 0), types.Position(0, 0))
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=ident(uri), range=rng,
+        context=types.CodeActionContext(diagnostics=diags, only=only)))
+    return list(result or [])
+
+
+async def test_quick_fix_from_diagnostic_data(client):
+    paths = client.paths
+    text = '{\n  "$version": 4,\n  "selectedAuthType": "openai"\n}\n'
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS110"]
+    found = await actions(client, uri, diags, [types.CodeActionKind.QuickFix])
+    fix = next(a for a in found if a.kind == types.CodeActionKind.QuickFix)
+    assert fix.is_preferred and fix.diagnostics[0].code == "QLS110"
+    edit = fix.edit.document_changes[0]
+    assert edit.text_document.uri == uri and edit.text_document.version == client.versions[uri]
+    _apply_edit(client, types.ApplyWorkspaceEditParams(edit=fix.edit))
+    assert '"selectedAuthType"' not in client.texts[uri]
+    assert '"selectedType": "openai"' in client.texts[uri]
+    diags = await client.diagnostics_for(uri)
+    assert "QLS110" not in [d.code for d in diags]
+
+
+async def test_fix_all_applies_safe_fixes(client):
+    paths = client.paths
+    text = '{\n  "selectedAuthType": "openai",\n  "theme": "Qwen Dark"\n}\n'
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    await client.diagnostics_for(uri)
+    found = await actions(client, uri, [], ["source.fixAll.qwen-ls"])
+    assert [a.kind for a in found] == ["source.fixAll.qwen-ls"]
+    _apply_edit(client, types.ApplyWorkspaceEditParams(edit=found[0].edit))
+    diags = await client.diagnostics_for(uri)
+    assert not [d for d in diags if d.code == "QLS110"], diags
+
+
+async def test_move_secret_to_env(client):
+    paths = client.paths
+    secret = "sk-abcdefghijklmnopqrstuv9999"
+    text = '{\n  "$version": 4,\n  "env": {"OPENAI_API_KEY": "' + secret + '"}\n}\n'
+    (paths.workspace / ".git").mkdir()
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS406"]
+    assert diags and secret not in diags[0].message
+    found = await actions(client, uri, diags)
+    move = next(a for a in found if a.command is not None)
+    assert move.command.command == "qwen-ls.moveSecretToEnv"
+    result = await client.command(move.command.command, move.command.arguments[0])
+    assert result["ok"], result
+    env_file = paths.workspace / ".qwen" / ".env"
+    assert f"OPENAI_API_KEY={secret}" in env_file.read_text()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert secret not in client.texts[uri]  # removed through workspace/applyEdit
+    assert client.applied_edits
+    assert ".qwen/.env" in (paths.workspace / ".gitignore").read_text()
+    assert all(secret not in m.message for m in client.log_messages + client.messages)
