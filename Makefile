@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install lint bench schema clean
+.PHONY: demo test install lint bench schema clean vscode-unit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,13 @@ demo: install
 lint: install
 	$(PY) -m ruff check qwen_ls tests bench
 
-test: install lint
+# The editor client's unit tests first, so that pytest's summary (which includes the real-VS-Code
+# end-to-end test, tests/e2e/test_vscode_extension.py) is the last line of the run.
+test: install lint vscode-unit
 	$(PY) -m pytest
+
+vscode-unit:
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test
 
 bench: install
 	$(PY) bench/bench_analysis.py

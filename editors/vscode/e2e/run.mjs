@@ -1,0 +1,656 @@
+#!/usr/bin/env node
+// End-to-end test of the Qwen extension in a real VS Code: code-server 4.100.3 (installed by
+// scripts/setup-e2e.sh) driven through Debian's Chromium with playwright-core, against the real
+// qwen-ls server from the repository's .venv. Installs nothing; run scripts/setup-e2e.sh first.
+//
+//   node e2e/run.mjs [--result FILE] [--artifacts DIR] [--update-images] [--keep]
+//
+// Writes one screenshot per step to test-artifacts/vscode/ and a JSON result file
+// ({ok, steps:[{name, ok, ms, detail}], durationMs, error}). Exit code 0 only when every step passed.
+// Every wait is a condition with a deadline; there are no fixed sleeps.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const extRoot = path.resolve(here, '..');
+const repoRoot = path.resolve(extRoot, '..', '..');
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const artifacts = path.resolve(opt('--artifacts', path.join(repoRoot, 'test-artifacts', 'vscode')));
+const resultFile = path.resolve(opt('--result', path.join(artifacts, 'result.json')));
+const updateImages = argv.includes('--update-images');
+const keep = argv.includes('--keep');
+
+const CODE_SERVER = path.join(extRoot, '.e2e', 'code-server', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = process.env.QWEN_LS_E2E_CHROMIUM || '/usr/bin/chromium';
+const VENV_BIN = path.join(repoRoot, '.venv', 'bin');
+const USER_CODE = 'QWEN-E2E7';
+const API_SECRET = 'sk-e2e-secret-0123456789abcdef';
+const STUB_KEY = 'sk-e2e-stub-key-00000001';
+
+const started = Date.now();
+const result = { ok: false, steps: [], durationMs: 0, error: null, artifacts, runDir: null, versions: {} };
+const cleanups = [];
+/** The page, for a screenshot when a step fails. */
+let currentPage;
+
+function log(msg) {
+  process.stdout.write(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+}
+
+function writeResult() {
+  result.durationMs = Date.now() - started;
+  fs.mkdirSync(path.dirname(resultFile), { recursive: true });
+  fs.writeFileSync(resultFile, JSON.stringify(result, null, 2) + '\n');
+}
+
+// ------------------------------------------------------------------------------------ helpers
+
+async function freePort() {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+async function until(what, fn, timeoutMs = 30_000, intervalMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) {
+        return v;
+      }
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...options });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').slice(-2000)}`);
+  }
+  return r.stdout;
+}
+
+/** Run `fn` holding .e2e/build.lock (created exclusively; a lock older than 5 min is stale). */
+async function withBuildLock(fn) {
+  const lock = path.join(extRoot, '.e2e', 'build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  await until('the build lock', () => {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > 5 * 60_000) fs.rmSync(lock, { force: true });
+      return false;
+    }
+  }, 180_000, 250);
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+// ------------------------------------------------------------------------------------ stubs
+
+/** An OpenAI-compatible provider and a Qwen OAuth device-flow service on one loopback port. */
+async function startStubs() {
+  const state = { approved: false, requests: [] };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://stub');
+      state.requests.push(`${req.method} ${url.pathname}`);
+      const send = (status, obj) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(obj));
+      };
+      if (url.pathname.endsWith('/models') && req.method === 'GET') {
+        return send(200, { object: 'list', data: ['stub-model-1', 'stub-model-2'].map((id) => ({ id, object: 'model', owned_by: 'stub' })) });
+      }
+      if (url.pathname.endsWith('/chat/completions') && req.method === 'POST') {
+        return send(200, { id: 'c1', object: 'chat.completion', model: 'stub-model-1', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] });
+      }
+      if (url.pathname === '/api/v1/oauth2/device/code' && req.method === 'POST') {
+        const base = `http://127.0.0.1:${server.address().port}`;
+        return send(200, {
+          device_code: 'e2e-device-code',
+          user_code: USER_CODE,
+          verification_uri: `${base}/authorize`,
+          verification_uri_complete: `${base}/authorize?user_code=${USER_CODE}&client=qwen-code`,
+          expires_in: 600,
+        });
+      }
+      if (url.pathname === '/api/v1/oauth2/token' && req.method === 'POST') {
+        const form = new URLSearchParams(body);
+        if (form.get('grant_type') === 'refresh_token' || state.approved) {
+          return send(200, { access_token: 'e2e-access-token-abcdef', refresh_token: 'e2e-refresh-token-abcdef', token_type: 'Bearer', expires_in: 3600, resource_url: `127.0.0.1:${server.address().port}` });
+        }
+        return send(400, { error: 'authorization_pending', error_description: 'waiting for the user' });
+      }
+      if (url.pathname === '/authorize') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>Stub authorization page</h1></body></html>');
+      }
+      return send(404, { error: 'not_found' });
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  return { url: `http://127.0.0.1:${server.address().port}`, state };
+}
+
+// ------------------------------------------------------------------------------------ setup
+
+function checkPrerequisites() {
+  const missing = [];
+  if (!fs.existsSync(CODE_SERVER)) missing.push(`code-server (${CODE_SERVER})`);
+  if (!fs.existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM})`);
+  if (!fs.existsSync(path.join(extRoot, 'node_modules', 'playwright-core'))) missing.push('editors/vscode/node_modules');
+  if (!fs.existsSync(path.join(VENV_BIN, 'python'))) missing.push(`the project venv (${VENV_BIN}); run "make install"`);
+  if (missing.length) {
+    throw new Error(`missing: ${missing.join(', ')}. Run editors/vscode/scripts/setup-e2e.sh first.`);
+  }
+}
+
+function makeWorkspace(runDir, stubUrl) {
+  const home = path.join(runDir, 'home');
+  const project = path.join(home, 'project');
+  fs.mkdirSync(path.join(project, '.qwen'), { recursive: true });
+  fs.mkdirSync(path.join(home, '.qwen'), { recursive: true });
+  const settings = `{
+  // Qwen Code settings of the e2e project: the comments must survive every edit.
+  "modelProviders": {
+    "openai": [
+      {
+        "id": "qwen3-coder-plus",
+        "name": "Qwen3 Coder Plus (stub)",
+        "baseUrl": "${stubUrl}/v1",
+        "envKey": "E2E_STUB_API_KEY"
+      },
+      {
+        "id": "qwen3-max",
+        "name": "Qwen3 Max (stub)",
+        "baseUrl": "${stubUrl}/v1",
+        "envKey": "E2E_STUB_API_KEY"
+      }
+    ]
+  },
+  "security": { "auth": { "selectedType": "openai" } },
+  "model": {
+    // a typo: matches no configured model id
+    "name": "qwen3-coder-typo"
+  }
+}
+`;
+  const settingsFile = path.join(project, '.qwen', 'settings.json');
+  fs.writeFileSync(settingsFile, settings);
+  fs.writeFileSync(path.join(project, '.qwen', '.env'), `E2E_STUB_API_KEY=${STUB_KEY}\n`, { mode: 0o600 });
+  // VS Code's server resolves the login shell's environment for the extension host, and Debian's
+  // /etc/profile resets PATH: put the project's venv (qwen-ls) on PATH the way a user's profile does.
+  const profile = `export PATH="${VENV_BIN}:$PATH"\n`;
+  fs.writeFileSync(path.join(home, '.profile'), profile);
+  fs.writeFileSync(path.join(home, '.bashrc'), profile);
+  return { home, project, settingsFile };
+}
+
+function codeServerEnv(runDir, home, stubUrl) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // A clean slate: no provider keys, Qwen paths or VS Code IPC hooks from the outer process.
+    if (/^(QWEN_|VSCODE_)|_API_KEY$/.test(k)) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    HOME: home,
+    PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH}`,
+    XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
+    XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(runDir, 'xdg-cache'),
+    QWEN_LS_OAUTH_BASE_URL: stubUrl,
+  };
+}
+
+function codeServerArgs(runDir) {
+  return [
+    '--config', '/dev/null',
+    '--auth', 'none',
+    '--user-data-dir', path.join(runDir, 'user-data'),
+    '--extensions-dir', path.join(runDir, 'ext'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+  ];
+}
+
+function writeUserSettings(runDir) {
+  const dir = path.join(runDir, 'user-data', 'User');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'security.workspace.trust.enabled': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'git.enabled': false,
+        'workbench.colorTheme': 'Default Dark Modern',
+        'window.commandCenter': false,
+        'chat.commandCenter.enabled': false,
+        // The harshest case for secrets: every LSP message traced into the Qwen channel.
+        'qwen.trace.server': 'verbose',
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+async function startCodeServer(runDir, env, project) {
+  const port = await freePort();
+  const args = [...codeServerArgs(runDir), '--bind-addr', `127.0.0.1:${port}`, project];
+  const out = fs.openSync(path.join(runDir, 'code-server.log'), 'w');
+  // Own process group: the test ends code-server and its extension host (and qwen-ls) together.
+  const child = spawn(CODE_SERVER, args, { env, detached: true, stdio: ['ignore', out, out] });
+  cleanups.push(async () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const gone = await Promise.race([once(child, 'exit').then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+    if (!gone) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = code ?? signal));
+  const base = `http://127.0.0.1:${port}`;
+  await until('code-server /healthz', async () => {
+    if (exited !== null) throw new Error(`code-server exited (${exited}); see code-server.log`);
+    const res = await fetch(`${base}/healthz`);
+    return res.status === 200;
+  }, 60_000, 250);
+  return base;
+}
+
+// ------------------------------------------------------------------------------------ UI helpers
+
+function ui(page) {
+  let shots = 0;
+  const quickInput = page.locator('.quick-input-widget');
+  const statusItem = page.locator('.part.statusbar .statusbar-item[id*="qwen.model"]');
+
+  async function shot(name) {
+    shots += 1;
+    const file = path.join(artifacts, `${String(shots).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  }
+
+  async function palette(title) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = quickInput.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.press('Enter');
+  }
+
+  /** Wait for a quick pick whose title contains `title`, then choose the row whose label starts with `text`. */
+  async function choose(title, text) {
+    await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+    const label = page.locator('.label-name', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+    // Filter first: the list is virtualised, rows below the fold are not in the DOM.
+    await quickInput.locator('input.input').first().fill(text);
+    const row = quickInput.locator('.quick-input-list .monaco-list-row', { has: label }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.click();
+  }
+
+  /** Wait for an input box whose title contains `title`, replace its value, press Enter. */
+  async function type(title, value, { password = false } = {}) {
+    await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+    const input = quickInput.locator(password ? 'input[type="password"]' : 'input.input').first();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  async function statusText() {
+    return ((await statusItem.first().textContent({ timeout: 2000 })) ?? '').trim();
+  }
+
+  async function waitStatus(contains, timeoutMs = 30_000) {
+    return until(`status bar item showing "${contains}"`, async () => ((await statusText()).includes(contains) ? statusText() : false), timeoutMs);
+  }
+
+  async function toastWith(text, timeoutMs = 30_000) {
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.locator('.notification-list-item-message').first().innerText()) ?? '';
+  }
+
+  return { quickInput, statusItem, shot, palette, choose, type, statusText, waitStatus, toastWith };
+}
+
+// ------------------------------------------------------------------------------------ main
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  log(`▶ ${name}`);
+  const entry = { name, ok: false, ms: 0, detail: null };
+  result.steps.push(entry);
+  try {
+    entry.detail = (await fn()) ?? null;
+    entry.ok = true;
+  } catch (err) {
+    entry.detail = { error: String(err?.message ?? err).slice(0, 2000) };
+    if (currentPage) {
+      await currentPage.screenshot({ path: path.join(artifacts, `failed-${result.steps.length}.png`) }).catch(() => undefined);
+      const items = await currentPage
+        .locator('.part.statusbar .statusbar-item')
+        .evaluateAll((els) => els.map((e) => `${e.id} | ${e.className} | ${e.textContent}`))
+        .catch(() => []);
+      entry.detail.statusbar = items;
+    }
+    throw err;
+  } finally {
+    entry.ms = Date.now() - t0;
+    log(`${entry.ok ? '✔' : '✘'} ${name} (${entry.ms} ms)`);
+  }
+}
+
+async function main() {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const f of fs.readdirSync(artifacts)) {
+    if (f.endsWith('.png') || f.endsWith('.log') || f === 'vscode-logs') fs.rmSync(path.join(artifacts, f), { recursive: true });
+  }
+  checkPrerequisites();
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-ls-vscode-e2e-'));
+  result.runDir = runDir;
+  cleanups.push(async () => {
+    // Keep the VS Code logs (extension host, the Qwen output channel) next to the screenshots.
+    const logs = path.join(runDir, 'user-data', 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
+    const csLog = path.join(runDir, 'code-server.log');
+    if (fs.existsSync(csLog)) fs.copyFileSync(csLog, path.join(artifacts, 'code-server.log'));
+    if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+  });
+
+  let vsix;
+  await step('build and package the extension', async () => {
+    // Builds write dist/: serialise them between runs sharing this checkout.
+    vsix = path.join(runDir, 'qwen-ls.vsix');
+    await withBuildLock(() => {
+      run(process.execPath, ['scripts/build.mjs', '--production'], { cwd: extRoot });
+      run(process.execPath, [path.join(extRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: extRoot });
+    });
+    if (!fs.existsSync(vsix)) throw new Error('vsce package produced no .vsix');
+    return { bytes: fs.statSync(vsix).size };
+  });
+
+  const stubs = await startStubs();
+  const { home, project, settingsFile } = makeWorkspace(runDir, stubs.url);
+  const env = codeServerEnv(runDir, home, stubs.url);
+  writeUserSettings(runDir);
+  result.versions.codeServer = run(CODE_SERVER, ['--config', '/dev/null', '--version'], { env }).split('\n')[0];
+  result.versions.server = run(path.join(VENV_BIN, 'python'), ['-m', 'qwen_ls', '--version'], { env }).trim();
+
+  await step('install the .vsix into code-server', async () => {
+    const out = run(CODE_SERVER, [...codeServerArgs(runDir), '--install-extension', vsix, '--force'], { env });
+    if (!/successfully installed/i.test(out)) throw new Error(`unexpected install output: ${out}`);
+  });
+
+  let base;
+  await step('start code-server', async () => {
+    base = await startCodeServer(runDir, env, project);
+    return { base };
+  });
+
+  const { chromium } = await import('playwright-core');
+  const profile = path.join(runDir, 'chromium-profile');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  cleanups.push(() => context.close().catch(() => undefined));
+  context.setDefaultTimeout(20_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base }).catch(() => undefined);
+  const page = context.pages()[0] ?? (await context.newPage());
+  currentPage = page;
+  const u = ui(page);
+
+  await step('open the workspace; the extension shows the model in the status bar', async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(project)}`);
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await u.waitStatus('qwen3-coder-typo', 60_000);
+    await u.shot('workbench-ready');
+    return { status: text };
+  });
+
+  await step('open .qwen/settings.json; the unknown model.name is in the Problems panel', async () => {
+    await page.keyboard.press('Control+P');
+    const input = u.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('.qwen/settings.json');
+    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible' });
+    await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'qwen3-coder-typo' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await row.textContent()) ?? '';
+    // Squiggle in the editor too, and its hover: click the problem (the cursor goes to it), show the hover.
+    await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await row.click();
+    await u.palette('Show or Focus Hover');
+    await page.locator('.monaco-hover', { hasText: 'qwen3-coder-typo' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const file = await u.shot('problems-panel');
+    if (updateImages) fs.copyFileSync(file, path.join(extRoot, 'images', 'inline-error.png'));
+    await page.keyboard.press('Escape');
+    return { problem: text.slice(0, 300) };
+  });
+
+  await step('Qwen: Select Model → qwen3-max; status bar and file change, comments kept', async () => {
+    await u.palette('Qwen: Select Model');
+    await u.choose('Qwen: Select Model', 'qwen3-max');
+    const text = await u.waitStatus('qwen3-max');
+    const onDisk = await until('model.name = qwen3-max on disk', async () => {
+      const t = fs.readFileSync(settingsFile, 'utf8');
+      return /"model"\s*:\s*\{[^}]*"name"\s*:\s*"qwen3-max"/.test(t) ? t : false;
+    }, 15_000);
+    for (const comment of ['// Qwen Code settings of the e2e project', '// a typo: matches no configured model id']) {
+      if (!onDisk.includes(comment)) throw new Error(`comment lost: ${comment}\n${onDisk}`);
+    }
+    await u.palette('Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await u.statusItem.first().hover();
+    await page.locator('.monaco-hover, .workbench-hover, .custom-hover').filter({ hasText: 'Base URL' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    const file = await u.shot('model-selected');
+    if (updateImages) {
+      await page.screenshot({ path: path.join(extRoot, 'images', 'status-bar.png'), clip: { x: 1280 - 560, y: 800 - 260, width: 560, height: 260 } });
+    }
+    return { status: text, screenshot: path.basename(file) };
+  });
+
+  await step('Qwen: Sign in → API Key against the provider stub; status bar shows the new model', async () => {
+    await page.keyboard.press('Escape');
+    await u.palette('Qwen: Sign in');
+    await u.choose('Qwen: Sign in', 'API Key');
+    await u.choose('(1/6)', 'OpenAI-compatible');
+    await u.choose('(2/6)', 'Custom URL');
+    await u.type('(2/6)', `${stubs.url}/v1`);
+    await u.type('(3/6)', 'stub-model-1');
+    await u.type('(4/6)', 'E2E_NEW_API_KEY');
+    await u.quickInput.locator('.quick-input-title', { hasText: '(5/6)' }).waitFor({ state: 'visible' });
+    const pw = u.quickInput.locator('input[type="password"]');
+    await pw.waitFor({ state: 'visible' });
+    await pw.fill(API_SECRET);
+    await u.shot('api-key-password-box');
+    await pw.press('Enter');
+    await u.choose('(6/6)', 'This workspace');
+    const text = await u.waitStatus('stub-model-1', 45_000);
+    await u.shot('api-key-signed-in');
+    return { status: text, stubRequests: [...new Set(stubs.state.requests)] };
+  });
+
+  await step('Qwen: Sign in → Qwen OAuth; the notification shows the user code', async () => {
+    await page.keyboard.press('Escape');
+    await u.palette('Qwen: Sign in');
+    await u.choose('Qwen: Sign in', 'Qwen OAuth');
+    const progressToast = await u.toastWith(`enter the code ${USER_CODE}`, 30_000);
+    // The "Open browser" / "Copy code" notification: a toast, or in the notification centre when
+    // VS Code has already folded the toast away.
+    const actionText = `Qwen OAuth: enter the code ${USER_CODE} at`;
+    const actionItem = await until('the device-code notification with its buttons', async () => {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: actionText }).first();
+      if (await toast.isVisible()) return toast;
+      const centre = page.locator('.notifications-center .notification-list-item', { hasText: actionText }).first();
+      if (await centre.isVisible()) return centre;
+      await u.palette('Notifications: Show Notifications');
+      return false;
+    }, 20_000, 1000);
+    const buttons = await actionItem.locator('.monaco-button').allTextContents();
+    for (const b of ['Open browser', 'Copy code']) {
+      if (!buttons.some((t) => t.includes(b))) throw new Error(`no "${b}" button on the device-code notification (buttons: ${buttons.join(', ')})`);
+    }
+    await u.shot('oauth-user-code');
+    await actionItem.locator('.monaco-button', { hasText: 'Copy code' }).click();
+    await page.locator('.part.statusbar', { hasText: `copied the code ${USER_CODE}` }).waitFor({ state: 'visible', timeout: 10_000 });
+    if (!(await page.locator('.notifications-toasts .notification-toast', { hasText: `enter the code ${USER_CODE}` }).first().isVisible())) {
+      await u.palette('Notifications: Show Notifications');
+    }
+    const toast = progressToast;
+    // Approve on the stub service: the next poll gets a token.
+    stubs.state.approved = true;
+    const done = await until('the OAuth sign-in to finish', async () => {
+      // Toasts, or the notification centre when it is open (both render the same list items).
+      const toasts = await page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message').allInnerTexts();
+      return toasts.find((t) => /signed in|Qwen OAuth.*(succe|done|complete)|discontinued|coder-model/i.test(t) && !t.includes('enter the code')) ?? false;
+    }, 45_000);
+    await u.shot('oauth-finished');
+    return { toast: toast.slice(0, 300), buttons, finished: done.slice(0, 300), status: await u.statusText() };
+  });
+
+  await step('no secret in any log, output channel or settings file', async () => {
+    const leaks = [];
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name === 'ext' || entry.name === 'chromium-profile' || entry.name === 'CachedData') continue;
+          walk(p);
+        } else if (entry.isFile() && fs.statSync(p).size < 20_000_000) {
+          const t = fs.readFileSync(p, 'latin1');
+          if (t.includes(API_SECRET) && !p.endsWith(`${path.sep}.env`)) leaks.push(path.relative(runDir, p));
+        }
+      }
+    };
+    walk(runDir);
+    const qwenLogs = [];
+    const findLogs = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) findLogs(p);
+        else if (/Qwen\.log$/.test(entry.name)) qwenLogs.push(p);
+      }
+    };
+    findLogs(path.join(runDir, 'user-data', 'logs'));
+    for (const p of qwenLogs) fs.copyFileSync(p, path.join(artifacts, `output-${path.basename(p)}`));
+    const envFile = path.join(project, '.qwen', '.env');
+    const envText = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
+    if (leaks.length) throw new Error(`the API key leaked into: ${leaks.join(', ')}`);
+    if (!qwenLogs.length) throw new Error('no Qwen output channel log was found to check');
+    const traced = qwenLogs.some((p) => fs.readFileSync(p, 'utf8').includes('qwen-ls.signIn.apiKey'));
+    return { qwenLogs: qwenLogs.map((p) => path.relative(runDir, p)), tracedSignIn: traced, keyStoredInWorkspaceEnv: envText.includes('E2E_NEW_API_KEY=') };
+  });
+
+  result.ok = result.steps.every((s) => s.ok);
+}
+
+// One overall deadline, and a clean exit on SIGTERM/SIGINT (the pytest wrapper's timeout): either
+// way the cleanups end code-server's process group, so nothing outlives the test.
+const OVERALL_DEADLINE_MS = Number(process.env.QWEN_LS_E2E_DEADLINE_MS || 8 * 60_000);
+let cleaning = false;
+async function abort(reason) {
+  if (cleaning) return;
+  cleaning = true;
+  result.error = reason;
+  log(`ABORT: ${reason}`);
+  for (const fn of cleanups.reverse()) {
+    await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
+  }
+  writeResult();
+  process.exit(2);
+}
+const deadlineTimer = setTimeout(() => void abort(`overall deadline of ${OVERALL_DEADLINE_MS} ms exceeded`), OVERALL_DEADLINE_MS);
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => void abort(`received ${sig}`));
+
+let exitCode = 1;
+try {
+  await main();
+  exitCode = result.ok ? 0 : 1;
+} catch (err) {
+  result.error = String(err?.stack ?? err);
+  log(`FAILED: ${err?.message ?? err}`);
+} finally {
+  clearTimeout(deadlineTimer);
+  if (!cleaning) {
+    cleaning = true;
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        /* best effort */
+      }
+    }
+  }
+  writeResult();
+  log(`${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s; result: ${resultFile}`);
+}
+process.exit(exitCode);

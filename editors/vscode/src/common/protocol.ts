@@ -1,0 +1,102 @@
+/**
+ * Shapes of the qwen-ls server commands and the `qwen/statusChanged` notification, as written in
+ * docs/CONTRACTS.md. The extension calls exactly these ids; it never registers them itself (the
+ * language client does, from the server's executeCommandProvider), so palette commands live in the
+ * `qwen.` namespace and these in `qwen-ls.`.
+ */
+
+export const ServerCommands = {
+  signInQwenOAuth: 'qwen-ls.signIn.qwenOAuth',
+  signInCodingPlan: 'qwen-ls.signIn.codingPlan',
+  signInApiKey: 'qwen-ls.signIn.apiKey',
+  signOut: 'qwen-ls.signOut',
+  authStatus: 'qwen-ls.authStatus',
+  listModels: 'qwen-ls.listModels',
+  selectModel: 'qwen-ls.selectModel',
+  apiKeyPresets: 'qwen-ls.apiKeyPresets',
+} as const;
+
+export const StatusChangedNotification = 'qwen/statusChanged';
+
+export type Protocol = 'openai' | 'anthropic' | 'gemini';
+export type Region = 'china' | 'intl';
+
+export interface QwenOAuthArgs {
+  baseUrl?: string;
+  openBrowser?: boolean;
+}
+
+export interface CodingPlanArgs {
+  region: Region;
+  key: string;
+  baseUrl?: string;
+  verify?: boolean;
+  storage?: 'env-file' | 'settings';
+}
+
+export interface ApiKeyArgs {
+  protocol: Protocol;
+  baseUrl: string;
+  modelId: string;
+  envKey?: string;
+  key: string;
+  storage?: 'workspace' | 'user';
+  name?: string;
+}
+
+export interface SelectModelArgs {
+  id: string;
+  protocol?: string;
+  baseUrl?: string | null;
+}
+
+export interface SignInResult {
+  ok: boolean;
+  status: 'signed-in' | 'cancelled' | 'error' | 'signed-out' | 'selected';
+  message: string;
+  files: string[];
+  model?: string;
+}
+
+export type AuthMethod = 'qwen-oauth' | 'coding-plan' | 'token-plan' | 'api-key' | 'none';
+
+export interface AuthStatus {
+  method: AuthMethod;
+  methodLabel: string;
+  authType: string | null;
+  model: { id: string; name: string } | null;
+  baseUrl: string | null;
+  key: { envKey: string; present: boolean; source: string | null; masked: string | null } | null;
+  oauth: { expiresAt: number | string | null; expired: boolean; discontinued: boolean } | null;
+  problems: string[];
+  complete: boolean;
+}
+
+export interface ModelRow {
+  id: string;
+  name: string;
+  description: string | null;
+  protocol: string;
+  baseUrl: string | null;
+  contextWindow: number | null;
+  envKey: string | null;
+  keyStatus: 'set' | 'missing';
+  keySource: string | null;
+  scope: string | null;
+  scopeFile: string | null;
+  current: boolean;
+}
+
+export interface ModelList {
+  current: { id: string; protocol: string; baseUrl: string | null } | null;
+  groups: { protocol: string; models: ModelRow[] }[];
+}
+
+export interface ApiKeyPreset {
+  id: string;
+  label: string;
+  protocol: Protocol;
+  baseUrls: { url: string; label: string }[];
+  envKey: string;
+  models: string[];
+}

@@ -1,0 +1,98 @@
+/**
+ * What the status bar item shows for an AuthStatus: `$(hubot) <model>`, a tooltip with the method,
+ * base URL and key status (masked key only), and whether it needs the warning background.
+ */
+
+import type { AuthStatus } from './protocol';
+import { mask } from './redact';
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  warning: boolean;
+}
+
+export const STARTING_VIEW: StatusView = {
+  text: '$(sync~spin) Qwen',
+  tooltip: 'Qwen: starting the qwen-ls language server…',
+  warning: false,
+};
+
+export function stoppedView(reason: string): StatusView {
+  return { text: '$(hubot) Qwen', tooltip: `Qwen: the language server is not running. ${reason}`, warning: true };
+}
+
+/** Label of the model: its id (names of preset models carry long `[Provider] ` prefixes). */
+export function modelLabel(status: AuthStatus): string {
+  return status.model?.id || status.model?.name || '';
+}
+
+function keyLine(status: AuthStatus): string | undefined {
+  const key = status.key;
+  if (!key) {
+    return undefined;
+  }
+  if (!key.present) {
+    return `Key: ${key.envKey} is not set`;
+  }
+  // The server sends a masked value; mask again in case an older server sends it whole.
+  const shown = key.masked && key.masked.includes('…') ? key.masked : mask(key.masked);
+  return `Key: ${key.envKey} = ${shown}${key.source ? ` (from ${key.source})` : ''}`;
+}
+
+export function statusView(status: AuthStatus): StatusView {
+  const label = modelLabel(status);
+  const lines: string[] = [];
+  if (status.method === 'none') {
+    lines.push('Qwen Code: not signed in');
+  } else {
+    lines.push(`Qwen Code: ${status.methodLabel || status.method}`);
+  }
+  if (status.model) {
+    lines.push(
+      status.model.name && status.model.name !== status.model.id
+        ? `Model: ${status.model.name} (${status.model.id})`
+        : `Model: ${status.model.id}`,
+    );
+  }
+  if (status.baseUrl) {
+    lines.push(`Base URL: ${status.baseUrl}`);
+  }
+  const kl = keyLine(status);
+  if (kl) {
+    lines.push(kl);
+  }
+  if (status.oauth?.discontinued) {
+    lines.push('Qwen OAuth: the hosted free tier ended on 2026-04-15');
+  } else if (status.oauth?.expired) {
+    lines.push('Qwen OAuth: the access token has expired');
+  }
+  for (const p of status.problems ?? []) {
+    lines.push(`⚠ ${p}`);
+  }
+  lines.push('', 'Click to select a model');
+  const text = label ? `$(hubot) ${label}` : status.method === 'none' ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
+  return { text, tooltip: lines.join('\n'), warning: !status.complete };
+}
+
+/** One-line summary for "Qwen: Show Auth Status". */
+export function statusSummary(status: AuthStatus): string {
+  const parts: string[] = [status.method === 'none' ? 'Not signed in' : status.methodLabel || status.method];
+  if (status.model) {
+    parts.push(`model ${status.model.id}`);
+  }
+  if (status.baseUrl) {
+    parts.push(status.baseUrl);
+  }
+  const kl = keyLine(status);
+  if (kl) {
+    parts.push(kl.replace(/^Key: /, 'key '));
+  }
+  let text = `Qwen: ${parts.join(' · ')}.`;
+  if (status.problems?.length) {
+    text += ` Problems: ${status.problems.join('; ')}`;
+  } else if (status.complete) {
+    text += ' Ready.';
+  }
+  return text;
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDeviceProgress } from '../src/common/deviceProgress';
+import type { ApiKeyPreset } from '../src/common/protocol';
+import {
+  CODING_PLAN_REGIONS,
+  CUSTOM_URL,
+  SIGN_IN_METHODS,
+  baseUrlError,
+  codingPlanKeyError,
+  endpointChoices,
+  envKeyError,
+  storageChoices,
+} from '../src/common/signInSteps';
+
+describe('sign-in choices', () => {
+  it('offers the three methods in the docs wording, OAuth noting the end of the free tier', () => {
+    assert.deepEqual(SIGN_IN_METHODS.map((m) => m.label), ['Qwen OAuth', 'Alibaba Cloud Coding Plan', 'API Key']);
+    assert.match(SIGN_IN_METHODS[0].detail ?? '', /2026-04-15/);
+  });
+
+  it('offers both Coding Plan regions', () => {
+    assert.deepEqual(CODING_PLAN_REGIONS.map((r) => [r.label, r.value]), [
+      ['China (Beijing)', 'china'],
+      ['International (Singapore)', 'intl'],
+    ]);
+  });
+});
+
+describe('codingPlanKeyError', () => {
+  it('accepts sk-sp- keys', () => assert.equal(codingPlanKeyError('sk-sp-abc123'), undefined));
+  it('rejects other keys with the CLI wording', () =>
+    assert.equal(codingPlanKeyError('sk-abc'), 'Invalid API key. Coding Plan API keys start with "sk-sp-". Please check.'));
+  it('asks for a key when empty', () => assert.match(codingPlanKeyError('  ') ?? '', /Enter/));
+  it('never echoes the key', () => assert.ok(!(codingPlanKeyError('sk-zzzzsecret') ?? '').includes('zzzz')));
+});
+
+describe('other validators', () => {
+  it('baseUrlError', () => {
+    assert.equal(baseUrlError('http://127.0.0.1:8080/v1'), undefined);
+    assert.match(baseUrlError('api.openai.com') ?? '', /Not a URL/);
+    assert.match(baseUrlError('ftp://x') ?? '', /https/);
+  });
+  it('envKeyError', () => {
+    assert.equal(envKeyError('OPENAI_API_KEY'), undefined);
+    assert.match(envKeyError('1BAD') ?? '', /variable name/);
+    assert.match(envKeyError('sk-abcdef') ?? '', /variable name|looks like a key/);
+  });
+});
+
+describe('endpointChoices', () => {
+  const presets: ApiKeyPreset[] = [
+    { id: 'openrouter', label: 'OpenRouter', protocol: 'openai', baseUrls: [{ url: 'https://openrouter.ai/api/v1', label: 'OpenRouter' }], envKey: 'OPENROUTER_API_KEY', models: ['m1'] },
+    { id: 'moonshot', label: 'Moonshot', protocol: 'openai', baseUrls: [{ url: 'https://api.moonshot.ai/v1', label: 'Global' }, { url: 'https://api.moonshot.cn/v1', label: 'China' }], envKey: 'MOONSHOT_API_KEY', models: [] },
+    { id: 'claude', label: 'Anthropic', protocol: 'anthropic', baseUrls: [{ url: 'https://api.anthropic.com', label: 'Anthropic' }], envKey: 'ANTHROPIC_API_KEY', models: [] },
+  ];
+  it('lists the preset URLs of the protocol, then a custom URL', () => {
+    const c = endpointChoices(presets, 'openai');
+    assert.deepEqual(c.map((x) => x.label), ['OpenRouter', 'Moonshot — Global', 'Moonshot — China', '$(edit) Custom URL…']);
+    assert.equal(c.at(-1)?.value, CUSTOM_URL);
+  });
+  it('offers only a custom URL without presets', () => {
+    assert.equal(endpointChoices([], 'gemini').length, 1);
+  });
+});
+
+describe('storageChoices', () => {
+  it('offers the workspace only with a folder open', () => {
+    assert.deepEqual(storageChoices('/ws', '~/.qwen').map((c) => c.value), ['workspace', 'user']);
+    assert.deepEqual(storageChoices(undefined, '~/.qwen').map((c) => c.value), ['user']);
+  });
+});
+
+describe('parseDeviceProgress', () => {
+  for (const [message, expected] of [
+    [
+      'Open https://chat.qwen.ai/authorize?user_code=ABCD-1234&client=qwen-code and enter the code ABCD-1234',
+      { url: 'https://chat.qwen.ai/authorize?user_code=ABCD-1234&client=qwen-code', userCode: 'ABCD-1234' },
+    ],
+    ['Visit http://127.0.0.1:9999/authorize?user_code=XY7Z-QQ12.', { url: 'http://127.0.0.1:9999/authorize?user_code=XY7Z-QQ12', userCode: 'XY7Z-QQ12' }],
+    ['Code: WXYZ9876 — waiting for approval', { userCode: 'WXYZ9876' }],
+    ['Requesting a device code…', {}],
+    ['Waiting for you to approve the code in the browser', {}],
+    [undefined, {}],
+  ] as const) {
+    it(String(message), () => assert.deepEqual(parseDeviceProgress(message), expected));
+  }
+});

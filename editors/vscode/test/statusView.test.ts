@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AuthStatus } from '../src/common/protocol';
+import { statusSummary, statusView } from '../src/common/statusView';
+
+const base: AuthStatus = {
+  method: 'api-key',
+  methodLabel: 'API Key',
+  authType: 'openai',
+  model: { id: 'gpt-4o', name: 'GPT-4o' },
+  baseUrl: 'https://api.openai.com/v1',
+  key: { envKey: 'OPENAI_API_KEY', present: true, source: '~/.qwen/.env', masked: 'sk-…1a2b' },
+  oauth: null,
+  problems: [],
+  complete: true,
+};
+
+describe('statusView', () => {
+  it('shows the model id and a tooltip with method, URL and masked key', () => {
+    const v = statusView(base);
+    assert.equal(v.text, '$(hubot) gpt-4o');
+    assert.equal(v.warning, false);
+    assert.match(v.tooltip, /Qwen Code: API Key/);
+    assert.match(v.tooltip, /Model: GPT-4o \(gpt-4o\)/);
+    assert.match(v.tooltip, /Base URL: https:\/\/api\.openai\.com\/v1/);
+    assert.match(v.tooltip, /Key: OPENAI_API_KEY = sk-…1a2b \(from ~\/\.qwen\/\.env\)/);
+  });
+
+  it('warns when incomplete and lists the problems', () => {
+    const v = statusView({ ...base, complete: false, key: { envKey: 'OPENAI_API_KEY', present: false, source: null, masked: null }, problems: ['OPENAI_API_KEY is not set'] });
+    assert.equal(v.warning, true);
+    assert.match(v.tooltip, /OPENAI_API_KEY is not set/);
+  });
+
+  it('never shows a whole key, even if the server sends one', () => {
+    const v = statusView({ ...base, key: { envKey: 'K', present: true, source: 'shell', masked: 'sk-plain0123456789' } });
+    assert.ok(!v.tooltip.includes('sk-plain0123456789'));
+    assert.match(v.tooltip, /sk-…6789/);
+  });
+
+  it('invites to sign in when there is no method', () => {
+    const v = statusView({ ...base, method: 'none', methodLabel: 'Not signed in', model: null, key: null, baseUrl: null, complete: false });
+    assert.equal(v.text, '$(hubot) Qwen: sign in');
+    assert.equal(v.warning, true);
+  });
+
+  it('notes the discontinued OAuth tier', () => {
+    const v = statusView({ ...base, method: 'qwen-oauth', methodLabel: 'Qwen OAuth', model: { id: 'coder-model', name: 'coder-model' }, key: null, oauth: { expiresAt: null, expired: false, discontinued: true } });
+    assert.match(v.tooltip, /ended on 2026-04-15/);
+    assert.equal(v.text, '$(hubot) coder-model');
+  });
+});
+
+describe('statusSummary', () => {
+  it('is one line', () => {
+    const s = statusSummary(base);
+    assert.ok(!s.includes('\n'));
+    assert.match(s, /^Qwen: API Key · model gpt-4o/);
+    assert.match(s, /Ready\.$/);
+  });
+});
