@@ -29,6 +29,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from qwen_ls.features.common import changed_span
+from qwen_ls.jsonc.types import TextEdit
+
 REPO = Path(__file__).resolve().parents[1]
 
 TYPICAL = {
@@ -94,6 +97,7 @@ class Session:
         self.workspace = workspace
         self.client = LanguageClient(converter_factory=default_converter)
         self.version: dict[str, int] = {}
+        self.texts: dict[str, str] = {}
         self.published: dict[str, asyncio.Future] = {}
 
         def _register(ls, params):
@@ -129,15 +133,23 @@ class Session:
     def open(self, path: Path, text: str) -> str:
         uri = path.as_uri()
         self.version[uri] = 1
+        self.texts[uri] = text
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(uri=uri, language_id="jsonc", version=1, text=text)))
         return uri
 
     def change(self, uri: str, text: str) -> None:
+        """Send the change the way editors do: one range edit (incremental sync)."""
         self.version[uri] += 1
+        old = self.texts[uri]
+        self.texts[uri] = text
+        edit = changed_span(old, text) or TextEdit(0, 0, "")
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(start=pos_at(old, edit.start), end=pos_at(old, edit.end)),
+            text=edit.new_text)
         self.client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.version[uri]),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+            content_changes=[change]))
 
     async def change_to_diagnostics(self, uri: str, text: str, pull: bool) -> float:
         loop = asyncio.get_running_loop()
@@ -175,6 +187,13 @@ class Session:
     async def stop(self) -> None:
         await self.client.shutdown_session()
         await self.client.stop()
+
+
+def pos_at(text: str, offset: int) -> types.Position:
+    """LSP position (UTF-16) of a code-point offset."""
+    line = text.count("\n", 0, offset)
+    start = text.rfind("\n", 0, offset) + 1
+    return types.Position(line=line, character=len(text[start:offset].encode("utf-16-le")) // 2)
 
 
 def pos_of(text: str, needle: str, delta: int) -> types.Position:

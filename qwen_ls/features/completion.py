@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -248,6 +249,29 @@ def _key_items(
 
 
 # -- values -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Insertion:
+    """What every value completion at one cursor shares: computed once per request."""
+
+    typed: str
+    lead_space: bool
+    comma_after: bool
+    range: types.Range
+
+
+def _insertion(doc: JsonDocument, loc: Location, offset: int, flags: ClientFlags) -> _Insertion:
+    typed = _typed(doc, loc, offset)
+    lead = (
+        _prev_char(doc.text, offset) == ":"
+        and not typed
+        and offset > 0
+        and doc.text[offset - 1] == ":"
+    )
+    return _Insertion(
+        typed, lead, _needs_comma_after(doc, loc, offset), _edit_range(doc, loc, offset, flags)
+    )
+
+
 def _value_item(
     doc: JsonDocument,
     loc: Location,
@@ -262,17 +286,13 @@ def _value_item(
     order: int = 0,
     snippet: str | None = None,
     tags: list[types.CompletionItemTag] | None = None,
+    ins: _Insertion | None = None,
 ) -> types.CompletionItem:
+    ins = ins or _insertion(doc, loc, offset, flags)
     text = json.dumps(value) if snippet is None else snippet
-    typed = _typed(doc, loc, offset)
-    if (
-        _prev_char(doc.text, offset) == ":"
-        and not typed
-        and offset > 0
-        and doc.text[offset - 1] == ":"
-    ):
+    if ins.lead_space:
         text = " " + text
-    if _needs_comma_after(doc, loc, offset):
+    if ins.comma_after:
         text += ","
     use_snippet = snippet is not None and flags.snippets
     return types.CompletionItem(
@@ -282,9 +302,11 @@ def _value_item(
         kind=kind,
         detail=detail,
         documentation=_doc_markup(documentation or "", flags),
-        filter_text=json.dumps(value) if typed.startswith('"') and isinstance(value, str) else None,
+        filter_text=json.dumps(value)
+        if ins.typed.startswith('"') and isinstance(value, str)
+        else None,
         sort_text=f"{order:05d}",
-        text_edit=types.TextEdit(range=_edit_range(doc, loc, offset, flags), new_text=text),
+        text_edit=types.TextEdit(range=ins.range, new_text=text),
         insert_text_format=types.InsertTextFormat.Snippet
         if use_snippet
         else types.InsertTextFormat.PlainText,
@@ -318,13 +340,19 @@ def _model_items(
     auth = selected_auth_type(effective, ctx.environ)
     wanted = {"openai", "openai-responses"} if auth == "openai" else {auth}
     ordered = sorted(range(len(registry)), key=lambda i: (registry[i].protocol not in wanted, i))
+    ins = _insertion(doc, loc, offset, flags)
+    # Filter before building items: a file with thousands of models must stay instant. One item
+    # past the cap tells complete() that the list is incomplete.
+    prefix = ins.typed.lstrip('"').lower()
     items = []
     seen: set[str] = set()
     for rank, i in enumerate(ordered):
         m = registry[i]
         value = m.id if (not selector or m.protocol in wanted) else f"{m.protocol}:{m.id}"
-        if value in seen:
+        if value in seen or (prefix and prefix not in value.lower()):
             continue
+        if len(items) > MAX_MODEL_ITEMS:
+            break
         seen.add(value)
         where = f"{m.scope} settings" if m.scope else "settings"
         detail = " · ".join(
@@ -342,6 +370,7 @@ def _model_items(
                 documentation=f"`modelProviders.{m.provider}[{m.index}]` in {where}",
                 kind=types.CompletionItemKind.EnumMember,
                 order=rank,
+                ins=ins,
             )
         )
     if auth == "qwen-oauth" and not selector:

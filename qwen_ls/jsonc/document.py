@@ -77,6 +77,7 @@ class JsonDocument:
         if tree is not None:
             self.__dict__["tree"] = tree
         self._old_tree = old_tree
+        self._lines_hint: tuple[LineIndex, TextEdit] | None = None
         if byte_map is not None:
             self.__dict__["byte_map"] = byte_map
         self._fast_ok: bool | None = None
@@ -109,6 +110,11 @@ class JsonDocument:
         return ByteMap(self.text)
 
     # -- fast path ---------------------------------------------------------------------------
+    @property
+    def tree_ready(self) -> bool:
+        """True when positions are cheap: the tree is built, or an incremental re-parse is ready."""
+        return "tree" in self.__dict__ or self._old_tree is not None
+
     @property
     def tree_ok(self) -> bool:
         """True when tree-sitter found no error (the lazy tree-sitter-backed nodes are used)."""
@@ -210,7 +216,17 @@ class JsonDocument:
 
     @cached_property
     def lines(self) -> LineIndex:
-        r"""Line index over ``text`` (\n, \r\n and \r only), built on first use."""
+        r"""Line index over ``text`` (\n, \r\n and \r only), built on first use.
+
+        After a keystroke it is derived from the previous version's index (later lines shift)
+        instead of re-scanning a large text.
+        """
+        hint, self._lines_hint = self._lines_hint, None
+        if hint is not None:
+            old, edit = hint
+            derived = LineIndex.after_edit(old, self.text, edit.start, edit.end, edit.new_text)
+            if derived is not None:
+                return derived
         return LineIndex(self.text)
 
     @cached_property
@@ -303,14 +319,20 @@ def parse(text: str, previous: JsonDocument | None = None,
         text = str(text)
     byte_map = None
     old_tree = None
-    if previous is not None and edit is not None and "tree" in previous.__dict__:
+    # An edit means an editing session: keep a tree from now on (built once for the previous
+    # version if it never needed one), so every later version re-parses incrementally and
+    # positions stay cheap.
+    if previous is not None and edit is not None:
         try:
             byte_map = ByteMap(text)
             old_tree = _edited_tree(previous, text, edit, byte_map)
         except Exception:  # never let a bad edit description break parsing
             logger.debug("incremental re-parse unavailable; parsing from scratch", exc_info=True)
             old_tree = None
-    return JsonDocument(text, None, byte_map, old_tree=old_tree)
+    doc = JsonDocument(text, None, byte_map, old_tree=old_tree)
+    if previous is not None and edit is not None and "lines" in previous.__dict__:
+        doc._lines_hint = (previous.lines, edit)
+    return doc
 
 
 def _edited_tree(previous: JsonDocument, text: str, edit: TextEdit,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pygls.uris import from_fs_path, to_fs_path
 
 from qwen_ls.features.common import changed_span
-from qwen_ls.jsonc import JsonDocument, parse
+from qwen_ls.jsonc import JsonDocument, TextEdit, parse
 from qwen_ls.settings import scopes
 
 if TYPE_CHECKING:
@@ -192,8 +192,14 @@ class Documents:
         self._docs[uri] = doc
         return doc
 
-    def change(self, uri: str, text: str, version: int) -> ManagedDocument | None:
-        """Replace the text of an open managed document (Full sync)."""
+    def change(
+        self, uri: str, text: str, version: int, edit: TextEdit | None = None
+    ) -> ManagedDocument | None:
+        """Replace the text of an open managed document.
+
+        ``edit``, when known (a single incremental change), lets the parser re-parse
+        incrementally without comparing the old and new text.
+        """
         doc = self._docs.get(uri)
         if doc is None:
             return None
@@ -201,7 +207,7 @@ class Documents:
         doc.version = version
         doc.text = text
         if old_doc is not None:
-            edit = changed_span(old_doc.text, text)
+            edit = edit or changed_span(old_doc.text, text)
             try:
                 doc.doc = parse(text, previous=old_doc, edit=edit) if edit else old_doc
             except TypeError:  # a parser without incremental support

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
 
 from qwen_ls.features.common import to_offset, to_span
 from qwen_ls.features.options import ClientFlags
+from qwen_ls.jsonc import JsonDocument, LineIndex, TextEdit
 from qwen_ls.server import diagnostics
 from qwen_ls.server.config import parse_options
 from qwen_ls.server.failsoft import fail_soft
@@ -102,22 +104,43 @@ async def _after_open(ls: QwenLanguageServer) -> None:
 
 @fail_soft()
 def did_change(ls: QwenLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    """Take the new full text; diagnostics follow after the debounce delay."""
+    """Apply the changes to our own copy; diagnostics follow after the debounce delay."""
     uri = params.text_document.uri
-    if not params.content_changes:
+    managed = ls.documents.get(uri)
+    if managed is None or not params.content_changes:
         return
-    change = params.content_changes[-1]
-    text = getattr(change, "text", None)
-    if text is None:
-        return
-    if getattr(change, "range", None) is not None:
-        # We advertise Full sync; a client that sends ranges anyway gets the pygls copy.
-        text = ls.workspace.get_text_document(uri).source
-    doc = ls.documents.change(uri, text, params.text_document.version)
+    text, edit = apply_changes(managed.parsed(), params.content_changes, ls.flags.encoding)
+    doc = ls.documents.change(uri, text, params.text_document.version, edit=edit)
     if doc is None:
         return
     diagnostics.schedule(ls, uri)
     diagnostics.refresh_others(ls, uri)
+
+
+def apply_changes(
+    current: JsonDocument, changes: Sequence[Any], encoding: str
+) -> tuple[str, TextEdit | None]:
+    """Apply LSP content changes in order to ``current``'s text.
+
+    Positions are resolved with our own line index (LF, CRLF and CR only, never U+2028), in the
+    negotiated encoding. Returns the new text and, for a single range change, the edit (for an
+    incremental re-parse).
+    """
+    text = current.text
+    lines = current.lines
+    edit: TextEdit | None = None
+    for i, change in enumerate(changes):
+        rng = getattr(change, "range", None)
+        if rng is None:
+            text, edit = change.text, None
+        else:
+            if i:
+                lines = LineIndex(text)
+            start = lines.offset(rng.start.line, rng.start.character, encoding)
+            end = max(start, lines.offset(rng.end.line, rng.end.character, encoding))
+            text = text[:start] + change.text + text[end:]
+            edit = TextEdit(start, end, change.text) if len(changes) == 1 else None
+    return text, edit
 
 
 @fail_soft()

@@ -4,7 +4,7 @@
 handlers themselves live in :mod:`qwen_ls.server.handlers` and :mod:`qwen_ls.server.commands`;
 they only look up state and call the pure functions in :mod:`qwen_ls.features`).
 
-LSP methods wired here: ``initialize`` / ``initialized`` / ``shutdown``, text sync (Full),
+LSP methods wired here: ``initialize`` / ``initialized`` / ``shutdown``, text sync (Incremental),
 ``textDocument/{publishDiagnostics,diagnostic,completion,hover,codeAction,documentSymbol,
 definition,prepareRename,rename,inlayHint}``, ``workspace/{didChangeWatchedFiles,
 didChangeConfiguration,executeCommand}``, ``window/workDoneProgress/cancel``; server-to-client
@@ -65,6 +65,26 @@ class QwenProtocol(LanguageServerProtocol):
         WORK_DONE_TOKEN.set(params.work_done_token)
         return (yield from super().lsp_workspace__execute_command(params))
 
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        """Hand our handler the changes exactly as the client sent them.
+
+        pygls' own document update measures lines with ``str.splitlines`` (which also breaks on
+        U+2028) and clamps a position it thinks is past the end of a line *in place*, corrupting
+        the very ranges our handler applies to its own copy with LSP line breaks. For the
+        settings files we manage, pygls' copy is never read, so it is not updated at all (that
+        also saves re-splitting a 1 MB text on every keystroke); other documents get pygls' usual
+        update.
+        """
+        server = self._server
+        managed = getattr(server, "documents", None)
+        if managed is None or managed.get(params.text_document.uri) is None:
+            for change in params.content_changes:
+                self.workspace.update_text_document(params.text_document, change)
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
+
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         event = getattr(self._server, "request_cancels", {}).get(msg_id)
         if event is not None:
@@ -76,11 +96,13 @@ class QwenLanguageServer(LanguageServer):
     """The language server and all of its state (no module globals)."""
 
     def __init__(self, environ: dict[str, str] | None = None) -> None:
-        # Full sync: pygls' incremental update splits lines on U+2028 and corrupts the text.
+        # Incremental sync, applied to our own copy with our own LSP line index: pygls' copy
+        # splits lines on U+2028 and would corrupt the text (pygls-practice.md §2), so the
+        # server never reads it. Full sync would send a 1 MB file on every keystroke.
         super().__init__(
             "qwen-ls",
             __version__,
-            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=QwenProtocol,
         )
         self.environ: dict[str, str] = dict(os.environ if environ is None else environ)

@@ -109,3 +109,24 @@ async def test_u2028_in_a_string_keeps_positions_right(client):
     assert lines == [2, 3], diags
     start = next(d for d in diags if d.code == "QLS101" and d.range.start.line == 3).range.start
     assert start == client.position(uri, '"zz"')
+
+
+async def test_incremental_range_changes_after_u2028_land_where_the_client_meant(client):
+    """Range changes are applied with LSP line breaks only (pygls' own copy would split on U+2028)."""
+    paths = client.paths
+    text = '{\n  "ui": {"customWittyPhrases": ["a\u2028b\u2029c"]},\n  "x": 1\n}\n'
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    await client.diagnostics_for(uri)
+    # replace "x" on line 2 with "zz" through a range change, the way editors send keystrokes
+    start = client.position(uri, '"x"', 1)
+    end = client.position(uri, '"x"', 2)
+    client.versions[uri] += 1
+    client.texts[uri] = text.replace('"x"', '"zz"')
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=client.versions[uri]),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=start, end=end), text="zz")]))
+    diags = await client.diagnostics_for(uri)
+    unknown = [d for d in diags if d.code == "QLS101"]
+    assert len(unknown) == 1 and "'zz'" in unknown[0].message, diags
+    assert unknown[0].range.start == client.position(uri, '"zz"')

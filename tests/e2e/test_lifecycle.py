@@ -10,7 +10,7 @@ pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarni
 
 async def test_capabilities_follow_the_client(client):
     caps = client.init_result.capabilities
-    assert caps.text_document_sync.change == types.TextDocumentSyncKind.Full
+    assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
     assert set(caps.completion_provider.trigger_characters) == {'"', ":"}
     assert caps.hover_provider
     assert caps.inlay_hint_provider

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from qwen_ls.analysis.run import Run
@@ -47,13 +48,48 @@ def _delegated(path: tuple, code: str) -> bool:
     return False
 
 
+_SECTIONS: OrderedDict[tuple[str, str], list] = OrderedDict()
+_SECTIONS_MAX = 128
+_INCREMENTAL_MIN_CHARS = 20_000
+
+
+def _validate(run: Run, value: dict) -> list:
+    """Schema issues of the document, re-validating only the top-level sections whose text changed.
+
+    In the editor a keystroke changes one section; the other sections of a large file (thousands
+    of provider models) keep their text, so their issues come from a cache keyed by that text.
+    Used only when positions are cheap (an incremental parse tree is at hand); a one-off check
+    validates the whole value at once.
+    """
+    doc = run.doc
+    if (len(doc.text) < _INCREMENTAL_MIN_CHARS or not doc.tree_ready or not doc.cli_readable
+            or doc.syntax_issues or doc.root is None):
+        return catalog.validate(value)
+    issues: list = []
+    for node in doc.root.children():
+        key = node.key
+        if key not in value:
+            continue
+        cache_key = (key, doc.text[node.span.start:node.span.end])
+        found = _SECTIONS.get(cache_key)
+        if found is None:
+            found = catalog.validate({key: value[key]})
+            _SECTIONS[cache_key] = found
+            if len(_SECTIONS) > _SECTIONS_MAX:
+                _SECTIONS.popitem(last=False)
+        else:
+            _SECTIONS.move_to_end(cache_key)
+        issues.extend(found)
+    return issues
+
+
 def check(run: Run) -> None:
     """Validate the document against the settings model and report legacy/deprecated keys."""
     value = run.value
     if not isinstance(value, dict):
         return
     version = value.get("$version")
-    for issue in catalog.validate(value):
+    for issue in _validate(run, value):
         path = tuple(issue.path)
         if _delegated(path, issue.code):
             continue

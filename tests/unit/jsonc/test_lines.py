@@ -59,3 +59,25 @@ def test_round_trip(parts):
                 continue  # inside \r\n: no position of its own
             line, ch = idx.position(off, enc)
             assert idx.offset(line, ch, enc) == off
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qwen_ls import jsonc  # noqa: E402
+from qwen_ls.jsonc.types import TextEdit  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n\r\u2028é😀", max_size=30), st.data())
+def test_line_index_after_edit_equals_a_rebuilt_one(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    inserted = data.draw(st.text(alphabet="xy\n\u2028😀", max_size=4))
+    new_text = text[:start] + inserted + text[end:]
+    old = jsonc.parse(text)
+    assert old.lines.line_count >= 1  # built, so the next version may derive its index
+    new = jsonc.parse(new_text, previous=old, edit=TextEdit(start, end, inserted))
+    rebuilt = jsonc.LineIndex(new_text)
+    assert new.lines._starts == rebuilt._starts
+    assert new.lines._content_ends == rebuilt._content_ends
