@@ -12,9 +12,13 @@ Three kinds of files are written by qwen-ls:
   ``<name>.tmp.<pid>.<uuid>``, chmod 0600, rename).
 
 Every disk write is atomic: a temporary file in the same folder, ``fsync``, ``rename``; the
-original mode is kept (new files 0600, new folders 0700); a symlink is followed (the target is
-written and the link stays). A file changed on disk between read and rename is detected and the
-change is re-applied to the new content, never overwritten blindly.
+original mode is kept (new files 0600, new folders 0700; a ``.env`` loses group/other bits before
+the secret lands in it); a symlink is followed (the target is written and the link stays). A file
+changed on disk between read and rename is detected and the change is re-applied to the new
+content, never overwritten blindly. A disk that refuses the write (full, read-only, permission
+denied) raises :class:`StoreWriteError` (a :class:`StoreError` and an :class:`OSError`) whose
+message names the file, the reason and that nothing was written; the temp file is removed.
+:func:`snapshot` / :func:`restore` let a multi-file operation undo its first writes.
 
 Fault injection for tests: :data:`_rename` can be replaced, and the environment variable
 ``QWEN_LS_FAILPOINT=crash-before-rename`` makes the process exit abruptly after the temp file is
@@ -24,6 +28,7 @@ complete and before the rename, as a power cut would.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 import logging
 import os
@@ -53,6 +58,42 @@ _rename: Callable[[str, str], None] = os.replace
 
 class StoreError(Exception):
     """A write that was refused or failed; the message is for the user and holds no secret."""
+
+
+class StoreWriteError(StoreError, OSError):
+    """The disk refused a write (full, read-only, permission denied...); the file is unchanged.
+
+    It is also an :class:`OSError` (``errno`` is set when known) so that callers catching either
+    see it; ``str(exc)`` says which file, why, and that nothing was written.
+    """
+
+
+class _ConcurrentChange(StoreError):
+    """The file changed on disk between our read and our rename (internal: triggers a retry)."""
+
+
+_ERRNO_REASONS: dict[int, str] = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "the operation is not permitted (read-only or immutable folder?)",
+    errno.EIO: "an input/output error from the disk",
+    errno.EISDIR: "it is a folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+}
+
+
+def _write_failure(path: Path, exc: OSError, *, existed: bool) -> StoreWriteError:
+    """Return the user-facing error for an ``OSError`` during a write of ``path``."""
+    reason = _ERRNO_REASONS.get(exc.errno or -1) or exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        reason += f"; check that {path.parent} is writable"
+    state = "was not changed" if existed else "was not created"
+    err = StoreWriteError(f"Could not write {path}: {reason}. The file {state}; nothing was "
+                          "written.")
+    err.errno = exc.errno
+    return err
 
 
 class _Delete:
@@ -226,36 +267,48 @@ def atomic_write_bytes(
         When ``check`` fails or the write fails; the original file is left intact.
     """
     target = resolve_target(path)
-    ensure_dir(target.parent)
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = FILE_MODE
-    tmp = target.parent / (temp_name or f".{target.name}.qwen-ls.{uuid.uuid4().hex}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    existed = os.path.lexists(target)
+    try:
+        ensure_dir(target.parent)
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except FileNotFoundError:
+                mode = FILE_MODE
+        tmp = target.parent / (temp_name or f".{target.name}.qwen-ls.{uuid.uuid4().hex}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise _write_failure(target, exc, existed=existed) from exc
     try:
         try:
             os.fchmod(fd, mode)
         except OSError as exc:  # the CLI refuses to publish creds it could not chmod
-            raise StoreError(f"Could not set the mode of {tmp}: {exc.strerror}") from exc
+            raise StoreWriteError(
+                f"Could not set the mode of {tmp}: {exc.strerror}; nothing was written."
+            ) from exc
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
         os.fsync(fd)
-    except BaseException:
+    except BaseException as exc:
         os.close(fd)
         _unlink_quietly(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, StoreError):
+            raise _write_failure(target, exc, existed=existed) from exc
         raise
-    os.close(fd)
     try:
+        os.close(fd)
         if check is not None and not check():
-            raise StoreError(f"{path} changed on disk while qwen-ls was writing it")
+            raise _ConcurrentChange(
+                f"{path} changed on disk while qwen-ls was writing it; nothing was written."
+            )
         _failpoint("crash-before-rename")
         _rename(str(tmp), str(target))
-    except BaseException:
+    except BaseException as exc:
         _unlink_quietly(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, StoreError):
+            raise _write_failure(target, exc, existed=existed) from exc
         raise
     _fsync_dir(target.parent)
     return target
@@ -305,6 +358,17 @@ def read_text(path: Path) -> str | None:
             return fh.read()
     except FileNotFoundError:
         return None
+
+
+def _read_for_update(path: Path) -> str | None:
+    """:func:`read_text` for a file about to be rewritten; read failures become StoreError."""
+    try:
+        return read_text(path)
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"{path} is not UTF-8 text; nothing was written.") from exc
+    except OSError as exc:
+        reason = _ERRNO_REASONS.get(exc.errno or -1) or exc.strerror or type(exc).__name__
+        raise StoreError(f"Could not read {path}: {reason}; nothing was written.") from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,7 +508,10 @@ class SettingsStore:
         path = Path(path)
         text = self.sink.open_text(path) if self.sink is not None else None
         if text is None:
-            text = read_text(resolve_target(path)) or ""
+            try:
+                text = _read_for_update(resolve_target(path)) or ""
+            except StoreError as exc:
+                return str(exc)
         return _syntax_refusal(path, text)
 
     async def update(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
@@ -494,7 +561,7 @@ class SettingsStore:
     def _update_disk(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
         target = resolve_target(path)
         for _attempt in range(_MAX_ATTEMPTS):
-            base = read_text(target)
+            base = _read_for_update(target)
             created = base is None
             base_text = base or ""
             refusal = _syntax_refusal(path, base_text)
@@ -505,13 +572,14 @@ class SettingsStore:
                 return WriteOutcome(path, changed=False, text=base_text)
 
             def unchanged(expected: str | None = base) -> bool:
-                return read_text(target) == expected
+                try:
+                    return read_text(target) == expected
+                except (OSError, UnicodeDecodeError):
+                    return False
 
             try:
                 atomic_write_bytes(target, new.encode("utf-8"), check=unchanged)
-            except StoreError:
-                if unchanged():
-                    raise
+            except _ConcurrentChange:
                 logger.info("%s changed on disk during a write; re-applying the edit", path)
                 continue
             return WriteOutcome(
@@ -610,12 +678,13 @@ def write_env_var(path: Path, name: str, value: str) -> Path:
         raise ValueError(f"{name!r} is not a valid environment variable name")
     line_value = quote_env_value(value)
     target = resolve_target(path)
+    pattern = _assignment_re(name)
     for _attempt in range(_MAX_ATTEMPTS):
-        base = read_text(target)
-        text = base or ""
+        base = _read_for_update(target)
+        bom = BOM if base and base.startswith(BOM) else ""
+        text = (base or "")[len(bom) :]
         newline = _newline_style(text) if text else "\n"
         lines = text.splitlines(keepends=True)
-        pattern = _assignment_re(name)
         found = False
         for i, line in enumerate(lines):
             m = pattern.match(line)
@@ -628,36 +697,110 @@ def write_env_var(path: Path, name: str, value: str) -> Path:
             if lines and not lines[-1].endswith(("\n", "\r")):
                 lines[-1] += newline
             lines.append(f"{name}={line_value}{newline}")
-        new = "".join(lines)
+        new = bom + "".join(lines)
+        # A .env with a secret must not be group/world readable, not even for an instant.
+        mode = FILE_MODE if base is None else _private_mode(target)
         try:
-            mode = FILE_MODE if base is None else None
-            written = atomic_write_bytes(
-                target, new.encode("utf-8"), mode=mode, check=lambda b=base: read_text(target) == b
-            )
-        except StoreError:
+            return atomic_write_bytes(target, new.encode("utf-8"), mode=mode,
+                                      check=_unchanged_check(target, base))
+        except _ConcurrentChange:
+            logger.info("%s changed on disk during a write; re-applying the edit", path)
             continue
-        if base is not None:
-            # A .env with a secret must not stay world-readable.
-            current = stat.S_IMODE(os.stat(written).st_mode)
-            if current & 0o077:
-                os.chmod(written, current & 0o700)
-        return written
-    raise StoreError(f"{path} kept changing on disk; nothing was written.")
+    raise StoreError(f"{path} kept changing on disk while qwen-ls tried to update it; nothing was "
+                     "written. Try again once other programs have finished writing it.")
+
+
+def _private_mode(path: Path) -> int:
+    """Return the mode of ``path`` without any group/other bits (0600 when it cannot be read)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o700 or FILE_MODE
+    except OSError:
+        return FILE_MODE
+
+
+def _unchanged_check(path: Path, expected: str | None) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return read_text(path) == expected
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    return check
 
 
 def remove_env_var(path: Path, name: str) -> bool:
     """Remove every assignment of ``name`` from a ``.env`` file; ``True`` when one was removed."""
     target = resolve_target(path)
-    base = read_text(target)
-    if base is None:
-        return False
     pattern = _assignment_re(name)
-    lines = base.splitlines(keepends=True)
-    kept = [line for line in lines if not pattern.match(line)]
-    if len(kept) == len(lines):
-        return False
-    atomic_write_bytes(target, "".join(kept).encode("utf-8"))
-    return True
+    for _attempt in range(_MAX_ATTEMPTS):
+        base = _read_for_update(target)
+        if base is None:
+            return False
+        bom = BOM if base.startswith(BOM) else ""
+        lines = base[len(bom) :].splitlines(keepends=True)
+        kept = [line for line in lines if not pattern.match(line)]
+        if len(kept) == len(lines):
+            return False
+        try:
+            atomic_write_bytes(target, (bom + "".join(kept)).encode("utf-8"),
+                               check=_unchanged_check(target, base))
+        except _ConcurrentChange:
+            continue
+        return True
+    raise StoreError(f"{path} kept changing on disk while qwen-ls tried to update it; nothing was "
+                     "written. Try again once other programs have finished writing it.")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A file's bytes and mode before a multi-file operation, to undo it (see :func:`restore`)."""
+
+    path: Path
+    data: bytes | None
+    """``None`` when the file did not exist."""
+    mode: int | None
+    missing_dirs: tuple[Path, ...] = ()
+    """Folders above the file that did not exist yet (deepest first)."""
+
+
+def snapshot(path: Path) -> Snapshot:
+    """Record the current content and mode of ``path`` (the symlink target) for :func:`restore`."""
+    target = resolve_target(path)
+    missing: list[Path] = []
+    folder = target.parent
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        return Snapshot(target, target.read_bytes(), stat.S_IMODE(os.stat(target).st_mode))
+    except FileNotFoundError:
+        return Snapshot(target, None, None, tuple(missing))
+    except OSError as exc:
+        raise StoreError(f"Could not read {target}: {exc.strerror}; nothing was written.") from exc
+
+
+def restore(snap: Snapshot) -> None:
+    """Put a file back as :func:`snapshot` found it (delete it, and folders created for it).
+
+    Raises
+    ------
+    StoreError
+        When the file could not be restored.
+    """
+    if snap.data is not None:
+        atomic_write_bytes(snap.path, snap.data, mode=snap.mode)
+        return
+    try:
+        os.unlink(snap.path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise _write_failure(snap.path, exc, existed=True) from exc
+    for folder in snap.missing_dirs:
+        try:
+            folder.rmdir()  # only when empty: never removes anything else
+        except OSError:
+            break
 
 
 def _git_root(folder: Path) -> Path | None:

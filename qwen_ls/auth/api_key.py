@@ -19,7 +19,15 @@ from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import looks_like_secret, mask, remember
 from qwen_ls.settings import presets
 from qwen_ls.settings.known import DEFAULT_ENV_KEYS
-from qwen_ls.store import Change, InsertAt, StoreError, ensure_gitignored, write_env_var
+from qwen_ls.store import (
+    Change,
+    InsertAt,
+    StoreError,
+    ensure_gitignored,
+    restore,
+    snapshot,
+    write_env_var,
+)
 
 PROTOCOLS = ("openai", "anthropic", "gemini")
 Storage = Literal["workspace", "user"]
@@ -180,13 +188,25 @@ async def sign_in(
     env_file = (Path(env.workspace) / ".qwen" / ".env" if storage == "workspace" and env.workspace
                 else env.qwen_home / ".env")
     files: list[Path | None] = []
+    snapshots = []
     try:
+        snapshots.append(snapshot(env_file))
         files.append(write_env_var(env_file, env_key, key))
         if storage == "workspace" and env.workspace is not None:
+            snapshots.append(snapshot(Path(env.workspace) / ".gitignore"))
             files.append(ensure_gitignored(Path(env.workspace), ".qwen/.env"))
         outcome = await env.store.update(settings_file, changes)
     except (StoreError, ValueError, OSError) as exc:
-        return result(False, "error", f"Could not save the API key setup: {exc}", files)
+        message = f"Could not save the API key setup: {exc}"
+        if any(files):
+            try:  # undo the files already written: no half setup stays behind
+                for snap in reversed(snapshots):
+                    restore(snap)
+                files = []
+            except (StoreError, OSError) as undo:
+                message += (f" {env_file} was already written and could not be put back "
+                            f"({undo}).")
+        return result(False, "error", message, files)
     if outcome.changed:
         files.append(settings_file)
     message = (f"Configured {model_id} ({protocol}) at {url}. Key {mask(key)} saved to "

@@ -27,8 +27,11 @@ import httpx
 from qwen_ls.auth.common import (
     AuthError,
     check_url,
+    describe_body,
     error_result,
+    json_body,
     make_client,
+    nothing_written,
     refuse_redirect,
     result,
 )
@@ -36,7 +39,15 @@ from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import mask, remember
 from qwen_ls.settings import presets
 from qwen_ls.settings.known import CODING_PLAN_INVALID_KEY
-from qwen_ls.store import DELETE, Change, InsertAt, StoreError, write_env_var
+from qwen_ls.store import (
+    DELETE,
+    Change,
+    InsertAt,
+    StoreError,
+    restore,
+    snapshot,
+    write_env_var,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +109,10 @@ async def verify_key(base_url: str, key: str, *, timeout: float = 10.0,
     finally:
         if own:
             await http.aclose()
-    refuse_redirect(response, f"The Coding Plan service at {host}")
+    try:
+        refuse_redirect(response, f"The Coding Plan service at {host}")
+    except AuthError as exc:
+        raise AuthError(nothing_written(str(exc))) from None
     if response.status_code in (401, 403):
         raise AuthError(
             f"The Coding Plan service at {host} rejected the key {mask(key)} "
@@ -109,6 +123,14 @@ async def verify_key(base_url: str, key: str, *, timeout: float = 10.0,
     if response.status_code >= 400:
         raise AuthError(f"Could not verify the key: {host} answered HTTP {response.status_code}. "
                         "Nothing was written; retry, or skip the check with --no-verify.")
+    data = json_body(response)
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        # a captive portal, a proxy's page or a broken server: not a verification
+        what = (describe_body(response) if data is None
+                else "JSON that is not a model list")
+        raise AuthError(f"Could not verify the key: {host} answered with {what} "
+                        f"(HTTP {response.status_code}). Nothing was written; check the base "
+                        "URL, retry, or skip the check with --no-verify.")
 
 
 def _owned(entry: Any, base_url: str) -> bool:
@@ -243,12 +265,22 @@ async def sign_in(
         return error_result(exc)
     files: list[Path] = []
     env_file = env.qwen_home / ".env"
+    before = None
     try:
+        before = snapshot(env_file) if storage == "env-file" else None
         if storage == "env-file":
             files.append(write_env_var(env_file, ENV_KEY, key))
         outcome = await env.store.update(settings_file, changes)
     except (StoreError, ValueError, OSError) as exc:
-        return result(False, "error", f"Failed to authenticate with Coding Plan: {exc}", files)
+        message = f"Failed to authenticate with Coding Plan: {exc}"
+        if files and before is not None:
+            try:  # the settings write failed: take the key back out, leave no half setup
+                restore(before)
+                files = []
+            except (StoreError, OSError) as undo:
+                message += (f" The key was already saved to {env_file} and could not be "
+                            f"removed again ({undo}).")
+        return result(False, "error", message, files)
     if outcome.changed:
         files.append(settings_file)
     where = f"saved to {env_file}" if storage == "env-file" else f"saved in {settings_file} (env)"

@@ -87,6 +87,19 @@ def error_result(exc: AuthError) -> dict[str, Any]:
     return result(False, exc.status, str(exc))
 
 
+def nothing_written(message: str) -> str:
+    """Return ``message`` ending with "Nothing was written." unless it already says so."""
+    if "nothing was written" in message.lower():
+        return message
+    return message.rstrip() + ("" if message.rstrip().endswith(".") else ".") + \
+        " Nothing was written."
+
+
+def failed_before_writing(exc: AuthError) -> dict[str, Any]:
+    """:func:`error_result` for a failure that happened before any file was touched."""
+    return result(False, exc.status, nothing_written(str(exc)))
+
+
 def is_loopback_host(host: str | None) -> bool:
     """Tell whether ``host`` names this machine (``localhost``, ``127.0.0.0/8``, ``::1``)."""
     if not host:
@@ -121,11 +134,12 @@ def check_url(url: str, what: str) -> str:
     """
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AuthError(f"{what} '{url}' is not an http(s) URL with a host name.")
+        raise AuthError(f"{what} '{url}' is not an http(s) URL with a host name; nothing was "
+                        "written.")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise AuthError(
             f"{what} '{url}' uses plain http to {parts.hostname}; qwen-ls only sends credentials "
-            "over https (plain http is allowed for localhost only)."
+            "over https (plain http is allowed for localhost only). Nothing was written."
         )
     return url.strip().rstrip("/")
 

@@ -41,6 +41,7 @@ from qwen_ls.auth.common import (
     check_url,
     describe_body,
     error_result,
+    failed_before_writing,
     json_body,
     make_client,
     refuse_redirect,
@@ -461,9 +462,15 @@ async def sign_in(
                 await http.aclose()
         runner.check()
         creds = credentials_from_token(token, opts.wall_clock())
-        creds_file = creds_mod.write_credentials(env.qwen_home, creds)
-    except AuthError as exc:
+    except AuthCancelled as exc:
         return error_result(exc)
+    except AuthError as exc:
+        return failed_before_writing(exc)
+    try:
+        creds_file = creds_mod.write_credentials(env.qwen_home, creds)
+    except StoreError as exc:
+        return result(False, "error", "Qwen OAuth approved the sign-in, but the credentials could "
+                      f"not be saved: {exc} Run the sign-in again once this is fixed.")
     files: list[Path] = [creds_file]
     try:
         outcome = await env.store.update(
@@ -525,7 +532,11 @@ async def refresh_credentials(
         Not signed in, refresh refused (file deleted), service failures.
     """
     opts = options or PollOptions()
-    base = resolve_base_url(base_url, environ if environ is not None else os.environ)
+    try:
+        base = resolve_base_url(base_url, environ if environ is not None else os.environ)
+    except AuthError as exc:
+        message = str(exc).replace(" Nothing was written.", "").rstrip(".")
+        raise AuthError(f"{message}; the credentials were kept.") from None
     current = creds_mod.read_credentials(qwen_home)
     path = creds_mod.creds_path(qwen_home)
     if current is None:
@@ -547,19 +558,23 @@ async def refresh_credentials(
         own = client is None
         http = client or make_client(base, opts.request_timeout)
         host = urlsplit(base).hostname
+        kept = "; the credentials were kept."
         try:
             response = await http.post(base + QWEN_OAUTH_TOKEN_PATH, data=form,
                                        headers=_form_headers())
         except httpx.TimeoutException as exc:
             raise AuthError(f"The Qwen OAuth service at {host} did not answer the refresh "
-                            "in time.") from exc
+                            f"in time{kept}") from exc
         except httpx.HTTPError as exc:
-            raise AuthError(f"Could not reach the Qwen OAuth service at {host}: "
-                            f"{type(exc).__name__}.") from exc
+            raise AuthError(f"Could not reach the Qwen OAuth service at {host} to refresh the "
+                            f"token ({type(exc).__name__}){kept}") from exc
         finally:
             if own:
                 await http.aclose()
-        refuse_redirect(response, f"The Qwen OAuth service at {host}")
+        try:
+            refuse_redirect(response, f"The Qwen OAuth service at {host}")
+        except AuthError as exc:
+            raise AuthError(f"{str(exc).rstrip('.')}{kept}") from None
         if response.status_code in (400, 401):
             creds_mod.delete_credentials(qwen_home)
             raise AuthError(
@@ -569,13 +584,20 @@ async def refresh_credentials(
             )
         if response.status_code >= 400:
             raise AuthError(f"The Qwen OAuth service at {host} failed to refresh the token "
-                            f"(HTTP {response.status_code}); the credentials were kept.")
+                            f"(HTTP {response.status_code}){kept}")
         data = json_body(response)
         if not isinstance(data, dict):
             raise AuthError("Qwen OAuth refresh returned invalid JSON "
-                            f"({describe_body(response)}); the credentials were kept.")
-        fresh = credentials_from_token(data, opts.wall_clock(), previous=latest)
-        creds_mod.write_credentials(qwen_home, fresh)
+                            f"({describe_body(response)}){kept}")
+        try:
+            fresh = credentials_from_token(data, opts.wall_clock(), previous=latest)
+        except AuthError as exc:
+            raise AuthError(f"{str(exc).rstrip('.')}{kept}") from None
+        try:
+            creds_mod.write_credentials(qwen_home, fresh)
+        except StoreError as exc:
+            raise AuthError(f"The token was refreshed but could not be saved: {exc} The old "
+                            "credentials were kept; sign in again if they stop working.") from exc
         return fresh
 
 
