@@ -322,7 +322,10 @@ async def client(request: pytest.FixtureRequest, client_name: str, paths: Paths)
     lsp = make_client()
     lsp.name = client_name
     lsp.paths = paths
-    await lsp.start_io(sys.executable, "-m", "qwen_ls", env=server_environ(paths, extra),
+    # QWEN_LS_TEE_DIR: keep a copy of everything the server emits (tests/secrets).
+    tee = os.environ.get("QWEN_LS_TEE_DIR")
+    argv = ([str(Path(__file__).with_name("tee_server.py")), tee] if tee else ["-m", "qwen_ls"])
+    await lsp.start_io(sys.executable, *argv, env=server_environ(paths, extra),
                        cwd=str(paths.workspace))
     result = await asyncio.wait_for(lsp.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(client_name),
