@@ -62,6 +62,10 @@ class TolerantResult:
     issues: list[SyntaxIssue] = field(default_factory=list)
 
 
+MAX_DEPTH = 512
+"""Containers nested deeper than this are parsed (issues, value) but get no :class:`Node`."""
+
+
 @dataclass(slots=True)
 class _Frame:
     kind: str  # "object" | "array"
@@ -72,6 +76,7 @@ class _Frame:
     kids: list[Node]
     state: str
     attach: bool = True
+    skipped: bool = False  # a well-placed value with no node (too deep): only its value counts
     key: str | None = None
     key_tok: Span | None = None
     comma: Span | None = None
@@ -332,20 +337,31 @@ class _Parser:
         return frame.path + (len(frame.kids),)
 
     def open(self, frame: _Frame | None, kind: str, start: int, attach: bool = True) -> None:
+        skipped = False
         if frame is not None and frame.kind == "object" and frame.state != "value":
             attach = False
+        elif frame is not None and (not frame.attach or len(self.stack) >= MAX_DEPTH):
+            # Nothing under a detached container gets a node either, and containers deeper
+            # than MAX_DEPTH get none: they are still parsed, checked and part of the value,
+            # but every node holds its full path, so a 10,000-level document cost O(depth²)
+            # (~1 GB and a second per version, found by tests/fuzz). No settings key is anywhere
+            # near that deep.
+            attach, skipped = False, True
         key_span = frame.key_tok if frame is not None and frame.kind == "object" and attach \
             else None
         self.stack.append(_Frame(
             kind=kind, start=start, path=self.child_path(frame) if attach else (),
             key_span=key_span, value={} if kind == "object" else [], kids=[],
             state="key_or_close" if kind == "object" else "value_or_close", attach=attach,
+            skipped=skipped,
         ))
 
     def close(self, end: int) -> None:
         frame = self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         if not frame.attach:
+            if frame.skipped and parent is not None:
+                self.link(parent, None, frame.value)  # the value counts; no node for it
             return
         node = Node(self.doc, frame.kind, Span(frame.start, end), frame.path,  # type: ignore[arg-type]
                     key_span=frame.key_span,
@@ -366,14 +382,15 @@ class _Parser:
         """Record a member whose value is missing (``{"a": }``) as an empty error node."""
         self.attach(frame, "error", at, at, _SKIP)
 
-    def link(self, frame: _Frame | None, node: Node, value: Any) -> None:
+    def link(self, frame: _Frame | None, node: Node | None, value: Any) -> None:
         if frame is None:
             if self.root is None:
                 self.root = node
                 self.root_value = None if value is _SKIP else value
             self.done = True
             return
-        frame.kids.append(node)
+        if node is not None:
+            frame.kids.append(node)
         if frame.kind == "object":
             if value is not _SKIP and frame.key is not None:
                 frame.value[frame.key] = value

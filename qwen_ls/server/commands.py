@@ -11,6 +11,10 @@ the URL and user code, ask the client to open the URL when it can (``window/show
 stop at once when cancelled: by ``window/workDoneProgress/cancel``, by ``$/cancelRequest`` of the
 command request (pygls does not stop a running command coroutine, so the server maps the request
 id to our own flag), or by ``qwen-ls.cancel``. Nothing is written after a cancel.
+
+``qwen-ls.debug.documentInfo`` is a diagnostics aid, not a feature: it returns the version, length
+and SHA-256 of the server's copy of a document (never the text), so a client or the LSP fuzzer
+(``tests/fuzz``) can prove that the server applied every incremental change where it should.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ SELECT_MODEL = "qwen-ls.selectModel"
 API_KEY_PRESETS = "qwen-ls.apiKeyPresets"
 MOVE_SECRET_TO_ENV = "qwen-ls.moveSecretToEnv"
 CANCEL = "qwen-ls.cancel"
+DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
 
 OAUTH_DEADLINE_S = 15 * 60
 """Overall limit of a device flow, besides the code's own ``expires_in``."""
@@ -331,6 +336,26 @@ def cancel(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
     }
 
 
+@fail_soft(None)
+def debug_document_info(ls: QwenLanguageServer, *args: Any) -> dict[str, Any] | None:
+    """``qwen-ls.debug.documentInfo`` ``{uri}``: a diagnostics aid, never the text itself.
+
+    Returns ``{uri, version, length, sha256}`` of the server's own copy of an open settings
+    document (``length`` in code points; ``sha256`` of its UTF-8 bytes, lone surrogates encoded
+    with ``surrogatepass``), or ``None`` when qwen-ls does not manage ``uri``. A client (or the
+    fuzzer in ``tests/fuzz``) compares it with its own copy to prove that incremental changes
+    were applied at the right place. A digest reveals nothing of the content.
+    """
+    import hashlib
+
+    uri = _arg(args).get("uri")
+    doc = ls.documents.get(uri) if isinstance(uri, str) else None
+    if doc is None:
+        return None
+    digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+    return {"uri": uri, "version": doc.version, "length": len(doc.text), "sha256": digest}
+
+
 AUTH_COMMANDS = (
     SIGN_IN_QWEN_OAUTH,
     SIGN_IN_CODING_PLAN,
@@ -346,6 +371,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     **{name: _auth_command(name) for name in AUTH_COMMANDS},
     MOVE_SECRET_TO_ENV: move_secret_to_env,
     CANCEL: cancel,
+    DEBUG_DOCUMENT_INFO: debug_document_info,
 }
 """Every server command, by id."""
 

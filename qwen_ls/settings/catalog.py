@@ -155,12 +155,14 @@ def _child(node: dict[str, Any], segment: str | int) -> tuple[dict[str, Any], bo
 
 @lru_cache(maxsize=8192)
 def _node_at(path: JsonPath) -> tuple[dict[str, Any], bool] | None:
-    if not path:
-        return _schema(), False
-    parent = _node_at(path[:-1])
-    if parent is None:
-        return None
-    return _child(parent[0], path[-1])
+    # A loop, not recursion on path[:-1]: a document nested 10,000 levels deep gives paths that
+    # long, and the recursive version raised RecursionError (found by tests/fuzz).
+    found: tuple[dict[str, Any], bool] | None = (_schema(), False)
+    for segment in path:
+        found = _child(found[0], segment)
+        if found is None:
+            return None
+    return found
 
 
 def _json_types(node: dict[str, Any]) -> tuple[str, ...]:

@@ -656,7 +656,10 @@ def owns_model(preset: Preset, entry: Any) -> bool:
     if preset is CODING_PLAN:
         return is_coding_plan_owned(entry)
     if preset.id in ("openrouter", "requesty"):
-        host = urlsplit(str(entry.get("baseUrl") or "")).hostname or ""
+        try:
+            host = urlsplit(str(entry.get("baseUrl") or "")).hostname or ""
+        except ValueError:  # an unclosed IPv6 bracket
+            host = ""
         domain = "openrouter.ai" if preset.id == "openrouter" else "requesty.ai"
         return host == domain or host.endswith("." + domain) or host == "router." + domain
     name = entry.get("name")
