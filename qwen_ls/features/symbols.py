@@ -15,6 +15,7 @@ from lsprotocol import types
 from qwen_ls.features.common import to_range
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, Node
+from qwen_ls.secrets import looks_like_secret, mask, redact
 
 _KIND = {
     "object": types.SymbolKind.Object,
@@ -71,7 +72,10 @@ def _models(doc: JsonDocument, provider: Node, flags: ClientFlags) -> list[types
             flags,
             detail=name if name and name != model_id else None,
         )
-        if id_node is not None:
+        # The id's span is the selection range only when it lies inside the entry (in broken
+        # text the tolerant parser can attach a later "id" to an earlier entry).
+        if (id_node is not None and item.span.start <= id_node.span.start
+                and id_node.span.end <= item.span.end):
             sym.selection_range = to_range(doc.lines, id_node.span, flags.encoding)
         out.append(sym)
     return out
@@ -80,7 +84,10 @@ def _models(doc: JsonDocument, provider: Node, flags: ClientFlags) -> list[types
 def _scalar_detail(node: Node) -> str | None:
     if node.kind in ("object", "array"):
         return None
-    text = node.text
+    # Values show in the outline: never an API key (env values, apiKey) in the clear.
+    text = redact(node.text)
+    if node.kind == "string" and looks_like_secret(str(node.value)):
+        text = '"' + mask(str(node.value)) + '"'
     return text if len(text) <= 60 else text[:57] + "…"
 
 

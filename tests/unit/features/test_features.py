@@ -117,3 +117,16 @@ def test_options_strip_nulls_and_report_bad_values():
     options, message = parse_options({"diagnosticDelayMs": 0, "inlayHints": None, "logLevel": 3})
     assert options.diagnostic_delay_ms == 0 and options.inlay_hints is True
     assert "logLevel" in message
+
+
+def test_outline_never_shows_a_secret_value():
+    from qwen_ls import jsonc
+    from qwen_ls.features import symbols
+    from qwen_ls.features.options import ClientFlags
+
+    secret = "sk-test-OUTLINESECRET0000000000"
+    doc = jsonc.parse('{"env": {"OPENAI_API_KEY": "' + secret + '", "OTHER": "x"}}')
+    flags = ClientFlags(hierarchical_symbols=True)
+    found = symbols.document_symbols(doc, flags, uri="file:///tmp/.qwen/settings.json")
+    text = repr(found)
+    assert found and "OUTLINESECRET" not in text and "sk-…0000" in text
