@@ -215,9 +215,16 @@ class _Parser:
                 key = tok
             span = Span(start, end)
             if key in frame.seen:
+                # Mark every occurrence (as VS Code's JSON service does): the earlier one is the
+                # value JSON.parse silently drops, so it matters most.
+                first = frame.seen[key]
+                if first is not None:
+                    self.issue(f"Duplicate key '{key}' (a later one replaces this value)",
+                               first.start, first.end, DUPLICATE_KEY)
                 self.issue(f"Duplicate key '{key}'", start, end, DUPLICATE_KEY)
+                span = None  # the earlier ones are marked once
             frame.seen[key] = span
-            frame.key, frame.key_tok = key, span
+            frame.key, frame.key_tok = key, Span(start, end)
             frame.state = "colon"
             return False
         if tok == "}":

@@ -7,6 +7,7 @@ other than ``**/.qwen/settings.json``, the user file and the system files).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
@@ -76,6 +77,20 @@ async def initialized(ls: QwenLanguageServer, params: types.InitializedParams) -
     await register_watchers(ls)
     if ls.flags.configuration:
         await pull_configuration(ls)
+    ls.run_task(_warm_up(), "warm-up")
+
+
+async def _warm_up() -> None:
+    """Import the analysis and load the key catalogue while the editor is still idle.
+
+    They are imported lazily so that the initialize result comes fast; without this the first
+    diagnostics or completion of a session would pay for them (~100 ms).
+    """
+    await asyncio.sleep(0)
+    from qwen_ls.analysis import analyze  # noqa: F401
+    from qwen_ls.settings import catalog
+
+    catalog.child_keys(())
 
 
 @fail_soft()

@@ -104,6 +104,10 @@ class QwenTestClient(LanguageClient):
         self.text_document_did_close(types.DidCloseTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=uri)))
 
+    def apply_workspace_edit(self, params: types.ApplyWorkspaceEditParams):
+        """Apply an edit as the editor would (what the server's applyEdit requests do)."""
+        return _apply_edit(self, params)
+
     # -- positions ---------------------------------------------------------------------------
     def position(self, uri: str, needle: str, delta: int = 0, nth: int = 0) -> types.Position:
         """The position ``delta`` code points after the start of the ``nth`` ``needle``."""

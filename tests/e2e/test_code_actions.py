@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 
 import pytest
-from conftest import _apply_edit
 from lsprotocol import types
 
 pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")
@@ -33,7 +32,7 @@ async def test_quick_fix_from_diagnostic_data(client):
     assert fix.is_preferred and fix.diagnostics[0].code == "QLS110"
     edit = fix.edit.document_changes[0]
     assert edit.text_document.uri == uri and edit.text_document.version == client.versions[uri]
-    _apply_edit(client, types.ApplyWorkspaceEditParams(edit=fix.edit))
+    client.apply_workspace_edit(types.ApplyWorkspaceEditParams(edit=fix.edit))
     assert '"selectedAuthType"' not in client.texts[uri]
     assert '"selectedType": "openai"' in client.texts[uri]
     diags = await client.diagnostics_for(uri)
@@ -47,7 +46,7 @@ async def test_fix_all_applies_safe_fixes(client):
     await client.diagnostics_for(uri)
     found = await actions(client, uri, [], ["source.fixAll.qwen-ls"])
     assert [a.kind for a in found] == ["source.fixAll.qwen-ls"]
-    _apply_edit(client, types.ApplyWorkspaceEditParams(edit=found[0].edit))
+    client.apply_workspace_edit(types.ApplyWorkspaceEditParams(edit=found[0].edit))
     diags = await client.diagnostics_for(uri)
     assert not [d for d in diags if d.code == "QLS110"], diags
 

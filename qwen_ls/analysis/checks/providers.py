@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import fix
+from qwen_ls.jsonc.types import Span
 from qwen_ls.settings import known
 
 _PROTOCOLS = [p for p in known.AUTH_TYPES if p != "qwen-oauth"]
@@ -157,7 +158,7 @@ def _entry(
             "QLS303",
             f"Model entry {label} in modelProviders.{provider} has no id: the CLI throws "
             f"\"Model config in authType '{protocol or provider}' missing required field: id\".",
-            run.span(epath, key=False) if "id" not in entry else run.span((*epath, "id")),
+            _opening(run.span(epath)) if "id" not in entry else run.span((*epath, "id")),
             fixes=[
                 fix(
                     "Add an id",
@@ -242,6 +243,11 @@ def _entry(
         )
     else:
         seen[key] = (protocol, provider, index)
+
+
+def _opening(span: Span) -> Span:
+    """The opening brace of an object: where "a field is missing" is underlined."""
+    return Span(span.start, min(span.end, span.start + 1))
 
 
 def _suggest_env_key(entry: Mapping, protocol: str) -> str:

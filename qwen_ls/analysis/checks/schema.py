@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import fix
+from qwen_ls.jsonc.types import Span
 from qwen_ls.settings import catalog, known
 
 # Paths whose schema issues are reported by a more specific rule elsewhere.
@@ -135,10 +136,13 @@ def check(run: Run) -> None:
                 fix(f"Change to '{g}'", "set-value", preferred=i == 0, path=list(path), value=g)
                 for i, g in enumerate(guesses)
             ]
+        span = run.span(path)
+        if code == "QLS105":  # a missing field: underline the object's opening brace
+            span = Span(span.start, min(span.end, span.start + 1))
         run.report(
             code,
             f"{where}: {issue.message}",
-            run.span(path),
+            span,
             fixes=fixes,
             data={"expected": list(issue.expected)[:50]} if issue.expected else None,
         )

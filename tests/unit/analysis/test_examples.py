@@ -25,7 +25,7 @@ EXPECTED_BROKEN = [
     ("QLS403", "60000"),
     ("QLS404", '"NODE_OPTIONS"'),
     ("QLS406", '"sk-test-demo0000000000000000"'),
-    ("QLS303", '{"name": "No id here", "envKey": "OPENAI_API_KEY", "baseUrl": "https://api.openai.com/v1"}'),
+    ("QLS303", "{"),
     ("QLS304", '"gpt-4.1"'),
     ("QLS305", '"qwen3-coder-plus"'),
     ("QLS306", '"response"'),
