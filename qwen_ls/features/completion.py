@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -322,10 +323,19 @@ def _effective(doc: JsonDocument, ctx: AnalysisContext) -> dict:
         return value
 
 
+_REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _registry(doc: JsonDocument, ctx: AnalysisContext) -> tuple[list, dict]:
+    """The effective model registry, built once per document version and context."""
+    cached = _REGISTRIES.get(doc)
+    if cached is not None and cached[0] is ctx:
+        return cached[1]
     value = doc.value if isinstance(doc.value, dict) else {}
     effective = _effective(doc, ctx)
-    return build_registry(effective, provider_sources(ctx.ordered_values(value))), effective
+    result = build_registry(effective, provider_sources(ctx.ordered_values(value))), effective
+    _REGISTRIES[doc] = (ctx, result)
+    return result
 
 
 def _model_items(
