@@ -10,11 +10,14 @@ env resolution.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from qwen_ls.analysis import registry as reg
 from qwen_ls.settings import env as env_mod
 from qwen_ls.settings import scopes
 
@@ -42,6 +45,21 @@ class AnalysisContext:
     trusted: bool = True
     """Whether the workspace folder is trusted (project ``.env`` files only count when it is)."""
     _env_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _resolved: weakref.WeakKeyDictionary = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
+
+    def resolve(self, doc: Any) -> Resolved:
+        """The document's effective settings and model registry in this context.
+
+        Computed once per document version (a parsed document is immutable) and shared by the
+        analysis and every feature, so merging the scopes and walking thousands of provider
+        entries happens once per keystroke, not once per request.
+        """
+        found = self._resolved.get(doc)
+        if found is None:
+            found = self._resolved[doc] = Resolved(self, doc)
+        return found
 
     @property
     def effective_scope(self) -> str:
@@ -90,6 +108,31 @@ class AnalysisContext:
                 self._env_cache.clear()
             self._env_cache[key] = cached
         return cached
+
+
+class Resolved:
+    """What one document version resolves to in its context (``AnalysisContext.resolve``)."""
+
+    def __init__(self, ctx: AnalysisContext, doc: Any) -> None:
+        self.ctx = ctx
+        value = doc.value
+        self.value: dict = value if isinstance(value, dict) else {}
+        """The document's own value (``{}`` when it is not an object)."""
+
+    @cached_property
+    def items(self) -> list[tuple[str, dict, Path | None]]:
+        """Every scope's value, this document's included, lowest precedence first."""
+        return self.ctx.ordered_values(self.value)
+
+    @cached_property
+    def effective(self) -> dict:
+        """The merged settings of every scope."""
+        return self.ctx.effective(self.value)
+
+    @cached_property
+    def registry(self) -> list[reg.ModelEntry]:
+        """Every model the CLI would register, with the scope file each comes from."""
+        return reg.build_registry(self.effective, reg.provider_sources(self.items))
 
 
 def display(path: Path | str, environ: Mapping[str, str]) -> str:

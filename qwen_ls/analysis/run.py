@@ -28,14 +28,9 @@ class Run:
         return self.doc.value
 
     @cached_property
-    def items(self) -> list[tuple[str, dict, Any]]:
-        """All scope values, this one included, lowest precedence first."""
-        return self.ctx.ordered_values(self.value)
-
-    @cached_property
     def effective(self) -> dict:
         """The merged settings of every scope."""
-        return self.ctx.effective(self.value)
+        return self.ctx.resolve(self.doc).effective
 
     @cached_property
     def env(self) -> Any:
@@ -45,7 +40,7 @@ class Run:
     @cached_property
     def registry(self) -> list[reg.ModelEntry]:
         """Every model the CLI would register."""
-        return reg.build_registry(self.effective, reg.provider_sources(self.items))
+        return self.ctx.resolve(self.doc).registry
 
     @cached_property
     def auth_type(self) -> str | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.registry import build_registry, provider_sources, selected_auth_type
+from qwen_ls.analysis.registry import selected_auth_type
 from qwen_ls.features.common import to_range
 from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
@@ -316,26 +315,16 @@ def _value_item(
 
 
 def _effective(doc: JsonDocument, ctx: AnalysisContext) -> dict:
-    value = doc.value if isinstance(doc.value, dict) else {}
+    resolved = ctx.resolve(doc)
     try:
-        return ctx.effective(value)
+        return resolved.effective
     except Exception:
-        return value
-
-
-_REGISTRIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        return resolved.value
 
 
 def _registry(doc: JsonDocument, ctx: AnalysisContext) -> tuple[list, dict]:
-    """The effective model registry, built once per document version and context."""
-    cached = _REGISTRIES.get(doc)
-    if cached is not None and cached[0] is ctx:
-        return cached[1]
-    value = doc.value if isinstance(doc.value, dict) else {}
-    effective = _effective(doc, ctx)
-    result = build_registry(effective, provider_sources(ctx.ordered_values(value))), effective
-    _REGISTRIES[doc] = (ctx, result)
-    return result
+    """The effective model registry (built once per document version and context)."""
+    return ctx.resolve(doc).registry, _effective(doc, ctx)
 
 
 def _model_items(

@@ -16,9 +16,7 @@ from lsprotocol import types
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.analysis.registry import (
     ModelEntry,
-    build_registry,
     find_model,
-    provider_sources,
     selected_auth_type,
 )
 from qwen_ls.features.common import Files, other_document, to_range
@@ -37,9 +35,8 @@ def is_model_reference(path: JsonPath) -> bool:
 
 def registry_of(doc: JsonDocument, ctx: AnalysisContext) -> tuple[list[ModelEntry], dict]:
     """The effective model registry with this document's current text merged in."""
-    own = doc.value if isinstance(doc.value, dict) else {}
-    effective = ctx.effective(own)
-    return build_registry(effective, provider_sources(ctx.ordered_values(own))), effective
+    resolved = ctx.resolve(doc)
+    return resolved.registry, resolved.effective
 
 
 def resolve_reference(
@@ -134,8 +131,7 @@ def definition(
         found = entry_location(doc, ctx, entry, files, flags, uri)
         return [found] if found else []
     if len(path) == 4 and path[0] == "modelProviders" and path[3] == "envKey":
-        own = doc.value if isinstance(doc.value, dict) else {}
-        source = ctx.env(ctx.effective(own)).lookup(node.value)
+        source = ctx.env(ctx.resolve(doc).effective).lookup(node.value)
         if source is None or source.path is None:
             return []
         if source.kind == "settings-env":

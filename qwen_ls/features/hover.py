@@ -21,9 +21,7 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext, display
 from qwen_ls.analysis.registry import (
-    build_registry,
     find_model,
-    provider_sources,
     selected_auth_type,
 )
 from qwen_ls.features.common import markup, to_range
@@ -125,8 +123,8 @@ def _value_notes(doc: JsonDocument, ctx: AnalysisContext, path: JsonPath, value:
 
 
 def _effective(doc: JsonDocument, ctx: AnalysisContext) -> tuple[dict, dict]:
-    value = doc.value if isinstance(doc.value, dict) else {}
-    return value, ctx.effective(value)
+    resolved = ctx.resolve(doc)
+    return resolved.value, resolved.effective
 
 
 def split_selector(value: str) -> tuple[str | None, str]:
@@ -139,8 +137,8 @@ def split_selector(value: str) -> tuple[str | None, str]:
 
 
 def _model_note(doc: JsonDocument, ctx: AnalysisContext, path: JsonPath, value: str) -> str:
-    own, effective = _effective(doc, ctx)
-    registry = build_registry(effective, provider_sources(ctx.ordered_values(own)))
+    _, effective = _effective(doc, ctx)
+    registry = ctx.resolve(doc).registry
     auth, model_id = split_selector(value)
     if path == ("model", "name") or auth is None:
         auth = auth or selected_auth_type(effective, ctx.environ)

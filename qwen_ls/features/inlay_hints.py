@@ -51,7 +51,6 @@ def inlay_hints(
     providers = doc.node_at_path(("modelProviders",))
     if providers is None or providers.kind != "object":
         return []
-    own = doc.value if isinstance(doc.value, dict) else {}
     env = None
     hints = []
     for provider in providers.children():
@@ -75,7 +74,7 @@ def inlay_hints(
             if not name or looks_like_secret(name):
                 continue
             if env is None:
-                env = ctx.env(ctx.effective(own))
+                env = ctx.env(ctx.resolve(doc).effective)
             source = env.lookup(name)
             ok = source is not None and source.value.strip() != ""
             label = _label(source, ctx.environ) if ok else "✗ not set"

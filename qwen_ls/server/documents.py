@@ -295,7 +295,7 @@ class Documents:
         except Exception:
             logger.exception("could not compute the scope paths")
         try:
-            effective = ctx.effective(doc.parsed().value)
+            effective = ctx.resolve(doc.parsed()).effective
             paths.extend(ctx.env(effective).files)
         except Exception:
             logger.exception("could not resolve the env files")
