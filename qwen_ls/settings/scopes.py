@@ -162,48 +162,6 @@ def scope_of(path: Path, workspace: Path | None, environ: Mapping[str, str]) -> 
 # --------------------------------------------------------------------------------------------
 
 
-def strip_json_comments(text: str) -> str:
-    """Remove ``//`` and ``/* */`` comments outside strings, as ``strip-json-comments`` does.
-
-    Comments are replaced by spaces (newlines kept), so offsets of the remaining text and JSON
-    error positions stay meaningful. Trailing commas are left alone: the CLI rejects them.
-    """
-    out: list[str] = []
-    i, n = 0, len(text)
-    in_string = False
-    while i < n:
-        ch = text[i]
-        if in_string:
-            out.append(ch)
-            if ch == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 2
-                continue
-            if ch == '"':
-                in_string = False
-            i += 1
-            continue
-        if ch == '"':
-            in_string = True
-            out.append(ch)
-            i += 1
-        elif ch == "/" and i + 1 < n and text[i + 1] == "/":
-            end = i
-            while end < n and text[end] not in "\r\n":
-                end += 1
-            out.append(" " * (end - i))
-            i = end
-        elif ch == "/" and i + 1 < n and text[i + 1] == "*":
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            out.append("".join(c if c in "\r\n" else " " for c in text[i:end]))
-            i = end
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
 def parse_settings_text(text: str) -> Any:
     """Parse settings text the way the CLI reads it; ``None`` when it would not parse.
 
@@ -220,7 +178,6 @@ def parse_settings_text(text: str) -> Any:
         The parsed value, or ``None`` for unreadable text.
     """
     # The JSONC layer does the same (BOM, comments, strict JSON.parse semantics) at C speed;
-    # (strip_json_comments above stays as a small, readable reference used by the tests.)
     from qwen_ls import jsonc
 
     doc = jsonc.parse(text)

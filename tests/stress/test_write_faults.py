@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_reader import strip_json_comments
 from dotenv import dotenv_values
 from fakeprovider import FakeProvider, token_ok
 from stress_helpers import (
@@ -49,7 +50,6 @@ from qwen_ls.auth.context import AuthEnv
 from qwen_ls.auth.oauth import PollOptions
 from qwen_ls.jsonc import parse
 from qwen_ls.settings.env import read_env_file
-from qwen_ls.settings.scopes import strip_json_comments
 from qwen_ls.store import SettingsStore, StoreError, write_env_var, write_json_file
 
 NEW_KEY = "sk-sp-test-new-key-1111"

@@ -14,7 +14,10 @@ from dotenv import dotenv_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qwen_ls import store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the reference CLI reader
+from cli_reader import strip_json_comments  # noqa: E402
+
+from qwen_ls import store  # noqa: E402
 from qwen_ls.jsonc.edits import apply_edits
 from qwen_ls.store import (
     DELETE,
@@ -56,8 +59,6 @@ def test_update_keeps_comments_and_unrelated_bytes(tmp_path: Path) -> None:
 
 
 def _strip(text: str) -> str:
-    from qwen_ls.settings.scopes import strip_json_comments
-
     return strip_json_comments(text)
 
 

@@ -9,6 +9,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+from cli_reader import strip_json_comments
 from conftest import API_KEY, CP_KEY
 from dotenv import dotenv_values
 from fakeprovider import slow
@@ -18,7 +19,6 @@ from qwen_ls.auth.context import AuthEnv
 from qwen_ls.auth.models import list_models, select_model
 from qwen_ls.auth.status import auth_status, format_status
 from qwen_ls.settings import presets
-from qwen_ls.settings.scopes import strip_json_comments
 
 USER_FILE = """{
   // my own provider, keep it

@@ -3,48 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qwen_ls import jsonc
 
-
-def reference_strip(text: str) -> str:
-    """strip-json-comments semantics: // and /* */ outside strings become one space."""
-    out, i, n, in_str = [], 0, len(text), False
-    while i < n:
-        c = text[i]
-        if in_str:
-            out.append(c)
-            if c == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 2
-                continue
-            if c == '"':
-                in_str = False
-            i += 1
-            continue
-        if c == '"':
-            in_str = True
-            out.append(c)
-            i += 1
-        elif text.startswith("//", i):
-            j = i
-            while j < n and text[j] not in "\r\n":
-                j += 1
-            out.append(" ")
-            i = j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(" ")
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/: the reference CLI reader
+from cli_reader import strip_json_comments  # noqa: E402
 
 strings = st.text(alphabet='ab/"\\*: \n', max_size=12)
 comments = st.sampled_from(["// c\n", "/* x */", '// "q"\n', "/* // */", "/*\n\"*/", "//\\\n"])
@@ -67,7 +35,7 @@ def documents(draw):
 @settings(max_examples=400, deadline=None)
 @given(documents())
 def test_value_matches_reference_stripper(text):
-    expected = json.loads(reference_strip(text))
+    expected = json.loads(strip_json_comments(text))
     doc = jsonc.parse(text)
     assert doc.cli_readable
     assert doc.value == expected

@@ -1,11 +1,15 @@
 """Tests for qwen_ls.settings.scopes: paths, lenient reading, merge strategies."""
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from qwen_ls.settings import scopes
 from qwen_ls.settings.scopes import Layer, load_layers, merge, persist_scope_for_model_selection
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/: the reference CLI reader
+from cli_reader import strip_json_comments  # noqa: E402
 
 
 @pytest.fixture
@@ -100,7 +104,7 @@ def test_scope_of(home, ws, tmp_path):
 def test_strip_comments_keeps_strings():
     text = '{"a": "http://x//y", /* c */ "b": 1 // tail\n}'
     assert scopes.parse_settings_text(text) == {"a": "http://x//y", "b": 1}
-    assert len(scopes.strip_json_comments(text)) == len(text)
+    assert len(strip_json_comments(text)) == len(text)
 
 
 @pytest.mark.parametrize(
