@@ -29,7 +29,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from qwen_ls.features.common import changed_span
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import TextEdit
 
 REPO = Path(__file__).resolve().parents[1]

@@ -73,17 +73,5 @@ def _move(doc, path: tuple, to_path: tuple) -> list[TextEdit]:
 
     removed = edits.apply_edits(doc.text, edits.remove_value(doc, path))
     moved = edits.apply_edits(removed, edits.set_value(jsonc.parse(removed), to_path, value))
-    return [minimal_edit(doc.text, moved)] if moved != doc.text else []
-
-
-def minimal_edit(old: str, new: str) -> TextEdit:
-    """One edit that turns ``old`` into ``new``, trimmed to the part that differs."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return TextEdit(start, end_old, new[start:end_new])
+    change = edits.changed_span(doc.text, moved)
+    return [change] if change is not None else []

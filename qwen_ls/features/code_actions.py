@@ -21,10 +21,10 @@ from lsprotocol import types
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.analysis.fixes import FixError, resolve_fix
 from qwen_ls.analysis.types import Finding
-from qwen_ls.features.common import SOURCE, changed_span, to_range
+from qwen_ls.features.common import SOURCE, to_range
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, parse
-from qwen_ls.jsonc.edits import apply_edits
+from qwen_ls.jsonc.edits import apply_edits, changed_span
 from qwen_ls.jsonc.types import Span, TextEdit
 
 logger = logging.getLogger(__name__)

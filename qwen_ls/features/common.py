@@ -19,7 +19,7 @@ from typing import Protocol
 from lsprotocol import types
 
 from qwen_ls.jsonc import JsonDocument, LineIndex, parse
-from qwen_ls.jsonc.types import Span, TextEdit
+from qwen_ls.jsonc.types import Span
 
 SOURCE = "qwen-ls"
 """``Diagnostic.source`` of everything qwen-ls reports."""
@@ -107,40 +107,3 @@ def other_document(files: Files, path: Path, cache: dict | None = None) -> JsonD
     if cache is not None:
         cache[path] = doc
     return doc
-
-
-def changed_span(old: str, new: str) -> TextEdit | None:
-    """Return the single edit that turns ``old`` into ``new`` (common prefix and suffix kept).
-
-    Binary search over slice comparisons keeps this at C speed on a 1 MB text.
-
-    Parameters
-    ----------
-    old, new
-        The previous and the new text.
-
-    Returns
-    -------
-    TextEdit | None
-        ``None`` when the texts are equal.
-    """
-    if old == new:
-        return None
-    limit = min(len(old), len(new))
-    lo, hi = 0, limit
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[:mid] == new[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, limit - prefix
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - mid :] == new[len(new) - mid :]:
-            lo = mid
-        else:
-            hi = mid - 1
-    suffix = lo
-    return TextEdit(prefix, len(old) - suffix, new[prefix : len(new) - suffix])

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from pygls.uris import from_fs_path, to_fs_path
 
-from qwen_ls.features.common import changed_span
 from qwen_ls.jsonc import JsonDocument, TextEdit, parse
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.settings import scopes
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from lsprotocol import types
 
 from qwen_ls.analysis import analyze, build_context
 from qwen_ls.features import code_actions, completion, cursor, diagnostics, hover, symbols
-from qwen_ls.features.common import changed_span
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import parse
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.server.config import parse_options
 
 VSCODE = ClientFlags(encoding="utf-16", snippets=True, markdown=True, hierarchical_symbols=True)
