@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from qwen_ls.analysis import registry as reg
 from qwen_ls.settings import env as env_mod
+from qwen_ls.settings import registry as reg
 from qwen_ls.settings import scopes
 
 logger = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from qwen_ls.analysis import registry as reg
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.analysis.rules import RULES
 from qwen_ls.analysis.types import Finding, Related, Tag
 from qwen_ls.jsonc.types import JsonPath, Span
+from qwen_ls.settings import registry as reg
 
 
 @dataclass

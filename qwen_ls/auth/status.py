@@ -16,9 +16,9 @@ from typing import Any
 
 from qwen_ls.auth import creds as creds_mod
 from qwen_ls.auth.context import AuthEnv
-from qwen_ls.auth.models import current_selection, find_entry, registry
 from qwen_ls.secrets import mask
 from qwen_ls.settings import presets
+from qwen_ls.settings import registry as reg
 from qwen_ls.settings.known import (
     AUTH_TYPES,
     DEFAULT_BASE_URLS,
@@ -26,6 +26,7 @@ from qwen_ls.settings.known import (
     DEFAULT_MODEL,
     OAUTH_DISCONTINUED_MESSAGE,
 )
+from qwen_ls.settings.registry import current_selection, find_model
 
 PROTOCOL_LABELS = {
     "openai": "OpenAI-compatible provider",
@@ -125,22 +126,22 @@ def auth_status(
         status["complete"] = False
         return status
 
-    models = registry(merged, layers)
+    models = reg.registry_from_layers(merged, layers)
     if model_id is None:
         problems.append("No model is selected (model.name is not set); Qwen Code will use "
                         + (f"'{DEFAULT_MODEL[auth_type]}'" if auth_type in DEFAULT_MODEL
                            else "the first configured model") + ".")
         model_id = DEFAULT_MODEL.get(auth_type)
-    entry = find_entry(models, auth_type, model_id, model_base)
+    entry = find_model(models, model_id, auth_type, model_base)
     if entry is None and model_id is not None:
         problems.append(
             f"Model '{model_id}' is not configured under modelProviders.{auth_type}; Qwen Code "
             "will fall back to OPENAI_* settings or to the first configured model."
         )
-    env_key = entry.env_key if entry is not None else DEFAULT_ENV_KEYS.get(auth_type)
+    env_key = entry.effective_env_key if entry is not None else DEFAULT_ENV_KEYS.get(auth_type)
     base_url = ((entry.base_url if entry is not None else "")
                 or DEFAULT_BASE_URLS.get(auth_type) or "")
-    method, label = _method(auth_type, entry.base_url if entry else "", env_key)
+    method, label = _method(auth_type, (entry.base_url or "") if entry else "", env_key)
     name = entry.config.get("name") if entry is not None else None
     status.update(
         method=method,

@@ -28,7 +28,6 @@ from typing import Any
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.registry import selected_auth_type
 from qwen_ls.features.common import to_range
 from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
@@ -36,6 +35,7 @@ from qwen_ls.jsonc import JsonDocument, Location
 from qwen_ls.jsonc.types import JsonPath, Span
 from qwen_ls.settings import known, presets
 from qwen_ls.settings.catalog import MISSING, KeyInfo, child_keys, key_info
+from qwen_ls.settings.registry import selected_auth_type
 
 EMPTY = types.CompletionList(is_incomplete=False, items=[])
 

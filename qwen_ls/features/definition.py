@@ -14,11 +14,6 @@ from pathlib import Path
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.registry import (
-    ModelEntry,
-    find_model,
-    selected_auth_type,
-)
 from qwen_ls.features.common import Files, other_document, to_range
 from qwen_ls.features.cursor import locate
 from qwen_ls.features.hover import split_selector
@@ -26,6 +21,11 @@ from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex
 from qwen_ls.jsonc.types import JsonPath, Span
 from qwen_ls.settings import known
+from qwen_ls.settings.registry import (
+    ModelEntry,
+    find_model,
+    selected_auth_type,
+)
 
 
 def is_model_reference(path: JsonPath) -> bool:

@@ -20,10 +20,6 @@ from typing import Any
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext, display
-from qwen_ls.analysis.registry import (
-    find_model,
-    selected_auth_type,
-)
 from qwen_ls.features.common import markup, to_range
 from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
@@ -32,6 +28,10 @@ from qwen_ls.jsonc.types import JsonPath
 from qwen_ls.secrets import looks_like_secret, mask
 from qwen_ls.settings import known, presets
 from qwen_ls.settings.catalog import MISSING, key_info
+from qwen_ls.settings.registry import (
+    find_model,
+    selected_auth_type,
+)
 
 
 def hover(

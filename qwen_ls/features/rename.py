@@ -16,7 +16,6 @@ from typing import Any
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.registry import ModelEntry, protocols_for_auth
 from qwen_ls.features.common import Files, other_document, to_range
 from qwen_ls.features.cursor import locate
 from qwen_ls.features.definition import is_model_reference, registry_of, resolve_reference
@@ -25,6 +24,7 @@ from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, Node
 from qwen_ls.jsonc.types import Span
 from qwen_ls.settings import known
+from qwen_ls.settings.registry import ModelEntry, protocols_for_auth
 
 
 def _target(doc: JsonDocument, ctx: AnalysisContext, offset: int) -> tuple[ModelEntry, Span] | None:
@@ -185,7 +185,7 @@ def rename(
         return None
     entry, _ = found
     _, effective = registry_of(doc, ctx)
-    from qwen_ls.analysis.registry import selected_auth_type
+    from qwen_ls.settings.registry import selected_auth_type
 
     auth = selected_auth_type(effective, ctx.environ)
     per_file: dict[str, tuple[JsonDocument, list[types.TextEdit]]] = {}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 
-from qwen_ls.analysis import registry as reg
 from qwen_ls.analysis.context import display
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
 from qwen_ls.settings import known
+from qwen_ls.settings import registry as reg
 
 AUTH_PATH = ("security", "auth", "selectedType")
 

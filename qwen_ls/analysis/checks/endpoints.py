@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from qwen_ls.analysis import registry as reg
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import fix
 from qwen_ls.secrets import mask
 from qwen_ls.settings import presets
+from qwen_ls.settings import registry as reg
 
 _SUFFIX = re.compile(r"/(chat/completions|responses|completions|messages)/?$")
 

@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from qwen_ls.analysis import registry as reg
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
 from qwen_ls.secrets import looks_like_secret, mask
 from qwen_ls.settings import known
+from qwen_ls.settings import registry as reg
 
 _SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
 _ENV_REF = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
