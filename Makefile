@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install lint bench schema clean vscode-unit
+.PHONY: demo test install lint bench schema clean vscode-unit oracle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,19 @@ lint: install
 
 # The editor client's unit tests first, so that pytest's summary (which includes the real-VS-Code
 # end-to-end test, tests/e2e/test_vscode_extension.py) is the last line of the run.
-test: install lint vscode-unit
+test: install lint vscode-unit oracle
 	$(PY) -m pytest
+
+# The real Qwen Code CLI, pinned in tests/oracle/package-lock.json: the differential suite
+# (tests/oracle) runs its own modules. Optional native add-ons and install scripts are skipped.
+ORACLE_STAMP := tests/oracle/node_modules/.installed-stamp
+$(ORACLE_STAMP): tests/oracle/package-lock.json
+	# npm ci rejects this lock file (npm records no entry for optional platform packages that
+	# the registry lacks), so install from it with npm install, which still verifies integrity.
+	cd tests/oracle && npm install --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(ORACLE_STAMP)
+
+oracle: $(ORACLE_STAMP)
 
 vscode-unit:
 	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test

@@ -308,6 +308,20 @@ _RULE_LIST: list[Rule] = [
         '{\n  "security": {"auth": {"selectedType": "qwen-oauth"}},\n  "model": {"name": "qwen3-coder-plus"}\n}\n',
         '{\n  "security": {"auth": {"selectedType": "qwen-oauth"}},\n  "model": {"name": "coder-model"}\n}\n',
     ),
+    Rule(
+        "QLS211",
+        "no-auth-type",
+        "warning",
+        "modelProviders configures models but no scope sets security.auth.selectedType (and no "
+        "env variable selects an auth type): the CLI opens the auth dialog, and qwen -p stops with "
+        "\"No auth type is selected\".",
+        '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "OPENAI_API_KEY",\n'
+        '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
+        '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "OPENAI_API_KEY",\n'
+        '    "baseUrl": "https://api.openai.com/v1"}]},\n'
+        '  "security": {"auth": {"selectedType": "openai"}}\n}\n',
+        env={"OPENAI_API_KEY": _FAKE_KEY},
+    ),
     # ---- QLS3xx modelProviders ---------------------------------------------------------------
     Rule(
         "QLS301",

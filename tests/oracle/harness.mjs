@@ -112,7 +112,8 @@ function envFileDefining(cli, settings, cwd, name) {
   } catch {
     return null;
   }
-  const pattern = new RegExp(`^\\s*(export\\s+)?${name.replace(/[^\w]/g, "\\$&")}\\s*=`, "m");
+  // A definition with a value: an empty one is filled by the next file (loadEnvironment).
+  const pattern = new RegExp(`^[ \\t]*(export[ \\t]+)?${name.replace(/[^\w]/g, "\\$&")}[ \\t]*=[ \\t]*[^\\s#]`, "m");
   for (const file of files) {
     try {
       if (pattern.test(fs.readFileSync(file, "utf8"))) return file;
@@ -204,19 +205,27 @@ async function runCase(cli, input) {
       resolved = cli.resolveCliGenerationConfig({ argv, settings: merged, selectedAuthType, env: process.env });
     } catch (error) {
       result.fatal = `An unexpected critical error occurred: ${error?.name ?? "Error"}: ${error?.message ?? error}`;
+      result.authType = selectedAuthType ?? null;
       return result;
     }
     result.warnings.push(...resolved.warnings);
 
-    // As Config's constructor builds it (packages/core/src/config/config.ts).
-    const modelsConfig = new cli.ModelsConfig({
+    // As Config's constructor builds it (packages/core/src/config/config.ts); its registry
+    // throws on an entry without an id.
+    let modelsConfig;
+    try {
+      modelsConfig = new cli.ModelsConfig({
       initialAuthType: resolved.authType,
       modelProvidersConfig: merged.modelProviders,
       providerProtocolConfig: merged.providerProtocol,
       generationConfig: { model: resolved.model, ...resolved.generationConfig, baseUrl: resolved.generationConfig?.baseUrl },
       generationConfigSources: resolved.sources,
       initialRegistryBaseUrl: resolved.registryBaseUrl,
-    });
+      });
+    } catch (error) {
+      result.fatal = `An unexpected critical error occurred: ${error?.name ?? "Error"}: ${error?.message ?? error}`;
+      return result;
+    }
     const config = {
       getModelsConfig: () => modelsConfig,
       getProxy: () => merged.proxy,
@@ -225,6 +234,7 @@ async function runCase(cli, input) {
     };
     const authType = modelsConfig.getCurrentAuthType();
     result.authType = authType ?? null;
+    result.model = modelsConfig.getModel();
 
     // validateNonInteractiveAuth (packages/cli/src/validateNonInterActiveAuth.ts).
     if (!authType) {
@@ -260,7 +270,7 @@ async function runCase(cli, input) {
       result.model = generator.model ?? null;
       result.baseUrl = generator.baseUrl ?? null;
       result.keyVar = generator.apiKeyEnvKey ?? sources?.apiKey?.envKey ?? null;
-      result.keySource = keySource(cli, merged, cwd, shellEnv, result.keyVar, sources);
+      result.keySource = generator.apiKey ? keySource(cli, merged, cwd, shellEnv, result.keyVar, sources) : null;
       result.keySha256 = generator.apiKey ? sha256(generator.apiKey) : null;
       result.starts = true;
     } catch (error) {

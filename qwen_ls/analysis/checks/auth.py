@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 from qwen_ls.analysis.context import display
 from qwen_ls.analysis.run import Run
@@ -38,6 +39,7 @@ def check(run: Run) -> None:
         return
     _auth_type(run)
     _model_name(run)
+    _providers_without_auth_type(run)
     _selectors(run)
 
 
@@ -177,6 +179,44 @@ def _model_name(run: Run) -> None:
                     )
                 ],
             )
+
+
+def _providers_without_auth_type(run: Run) -> None:
+    """QLS211: models are configured but nothing selects an auth type (facts §10, issue #3384).
+
+    Reported on this file's ``modelProviders`` key when no scope sets ``selectedType`` and the
+    environment selects nothing; a ``model.name`` here gets QLS204 instead.
+    """
+    if run.auth_type is not None or not run.has(("modelProviders",)):
+        return
+    if isinstance(run.get(("model", "name"), effective=True), str) and run.get(
+            ("model", "name"), effective=True):
+        return
+    own = run.get(("modelProviders",))
+    if not isinstance(own, Mapping):
+        return
+    protocols = list(dict.fromkeys(
+        "openai" if m.protocol == "openai-responses" else m.protocol
+        for m in run.registry if m.provider in own))
+    if not protocols:
+        return
+    run.report(
+        "QLS211",
+        "modelProviders configures models, but no scope sets security.auth.selectedType and no "
+        "environment variable selects an auth type: the CLI opens the auth dialog, and `qwen -p` "
+        "stops with \"No auth type is selected\".",
+        run.span(("modelProviders",), key=True),
+        fixes=[
+            fix(
+                f"Set security.auth.selectedType to '{p}'",
+                "set-value",
+                preferred=i == 0,
+                path=list(AUTH_PATH),
+                value=p,
+            )
+            for i, p in enumerate(protocols)
+        ],
+    )
 
 
 def _model_found(run: Run, name: str, auth_type: str, span) -> None:

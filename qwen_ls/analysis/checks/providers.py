@@ -170,11 +170,15 @@ def _entry(
         )
         return
     wire = entry.get("wireApi")
-    if "wireApi" in entry:
-        if protocol is not None and protocol not in ("openai", "openai-responses"):
+    # The CLI validates wireApi wherever the provider has a protocol, qwen-oauth included
+    # (validateModelProvidersConfig), and ignores it under an unmapped provider.
+    mapped = run.get(("providerProtocol", provider), effective=True)
+    wire_protocol = protocol or ("qwen-oauth" if "qwen-oauth" in (provider, mapped) else None)
+    if wire is not None and wire_protocol is not None:
+        if wire in known.WIRE_APIS and wire_protocol not in ("openai", "openai-responses"):
             run.report(
                 "QLS306",
-                known.WIRE_API_NOT_OPENAI.format(provider=provider, protocol=protocol)
+                known.WIRE_API_NOT_OPENAI.format(provider=provider, protocol=wire_protocol)
                 + " The CLI stops at startup.",
                 run.span((*epath, "wireApi"), key=True),
                 fixes=[fix("Remove wireApi", "remove-value", path=[*epath, "wireApi"])],

@@ -41,14 +41,16 @@ def test_workspace_model_providers_replace_user_provider_key(sandbox):
 def test_env_key_provided_by_user_settings_env_counts(sandbox):
     sandbox.write(".qwen/settings.json", json.dumps({"env": {"MY_KEY": "not-a-secret-value"}}))
     ws = {"modelProviders": {"openai": [{"id": "m", "envKey": "MY_KEY",
-                                         "baseUrl": "https://api.example.com/v1"}]}}
+                                         "baseUrl": "https://api.example.com/v1"}]},
+          "security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m"}}
     _, findings = sandbox.analyze(json.dumps(ws), "workspace")
     assert [f.code for f in findings] == []
 
 
 def test_missing_env_key_lists_sources_searched(sandbox):
     ws = {"modelProviders": {"openai": [{"id": "m", "envKey": "MY_KEY",
-                                         "baseUrl": "https://api.example.com/v1"}]}}
+                                         "baseUrl": "https://api.example.com/v1"}]},
+          "security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m"}}
     _, findings = sandbox.analyze(json.dumps(ws), "workspace")
     assert [f.code for f in findings] == ["QLS402"]
     message = findings[0].message
@@ -57,7 +59,8 @@ def test_missing_env_key_lists_sources_searched(sandbox):
 
 def test_project_env_file_provides_key_and_change_clears_warning(sandbox):
     ws = {"modelProviders": {"openai": [{"id": "m", "envKey": "MY_KEY",
-                                         "baseUrl": "https://api.example.com/v1"}]}}
+                                         "baseUrl": "https://api.example.com/v1"}]},
+          "security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m"}}
     _, findings = sandbox.analyze(json.dumps(ws), "workspace")
     assert [f.code for f in findings] == ["QLS402"]
     sandbox.write("ws/.qwen/.env", "MY_KEY=sk-test-00000000000000\n")
