@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         cli_auth = None
     if cli_auth is not None:
         cli_auth.register(sub)
+    from qwen_ls import doctor
+
+    doctor.register(sub)
     return parser
 
 

@@ -1,0 +1,96 @@
+"""``qwen-ls doctor``: what ``qwen`` will do when started here, and every problem across scopes.
+
+The resolution comes from :func:`qwen_ls.settings.startup.resolve_startup`, which the
+differential suite (``tests/oracle``) holds to the real CLI's answer field by field; the problems
+are the analysis findings of every settings file in scope. Keys are always masked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from qwen_ls.secrets import mask, redact
+
+
+def doctor_report(workspace: Path, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The doctor's answer as a JSON-ready dict (no secret unmasked)."""
+    from qwen_ls import jsonc
+    from qwen_ls.analysis import analyze, build_context
+    from qwen_ls.settings import scopes
+    from qwen_ls.settings.startup import resolve_startup
+
+    s = resolve_startup(workspace, environ)
+    source = None
+    if s.key_source is not None:
+        source = {"kind": s.key_source.kind, "name": s.key_source.name,
+                  "file": str(s.key_source.file) if s.key_source.file else None}
+    problems = []
+    for scope, path in scopes.settings_paths(workspace, environ).items():
+        if path is None or not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        doc = jsonc.parse(text)
+        for f in analyze(doc, build_context(path, workspace, dict(environ))):
+            line, col = doc.lines.position(f.span.start, "utf-32")
+            problems.append({"scope": scope, "path": str(path), "line": line + 1,
+                             "column": col + 1, "code": f.code, "severity": f.severity,
+                             "message": redact(f.message)})
+    return {
+        "starts": s.starts,
+        "stops": redact(s.load_error or s.fatal or s.start_error or "") or None,
+        "authType": s.auth_type, "model": s.model, "baseUrl": s.base_url,
+        "key": {"var": s.key_var, "masked": mask(s.key_value) if s.key_value else None,
+                "source": source},
+        "rewrites": [str(p) for p in s.rewrites],
+        "problems": problems,
+    }
+
+
+def format_report(report: Mapping[str, Any]) -> str:
+    """The text form of :func:`doctor_report`."""
+    lines = ["qwen will start and use:" if report["starts"] else "qwen will NOT start:"]
+    if report["stops"]:
+        lines.append(f"  stops with: {report['stops']}")
+    lines.append(f"  auth type:  {report['authType'] or '(none)'}")
+    lines.append(f"  model:      {report['model'] or '(none)'}")
+    lines.append(f"  base URL:   {report['baseUrl'] or '(SDK default)'}")
+    key = report["key"]
+    if key["masked"]:
+        src = key["source"] or {}
+        where = src.get("file") or src.get("kind")
+        lines.append(f"  API key:    {key['var'] or 'security.auth.apiKey'} = {key['masked']}"
+                     f" (from {where})")
+    else:
+        lines.append(f"  API key:    {key['var'] or '(none)'} (not set)")
+    for path in report["rewrites"]:
+        lines.append(f"  rewrites:   {path} on start (migration / $version)")
+    if report["problems"]:
+        lines.append(f"{len(report['problems'])} problem(s):")
+        for p in report["problems"]:
+            lines.append(f"  {p['path']}:{p['line']}:{p['column']}: {p['code']} {p['severity']} "
+                         f"{p['message']}")
+    return "\n".join(lines)
+
+
+def run_doctor(args: Any) -> int:
+    """``qwen-ls doctor [--format json] [--workspace DIR]``: 0 when qwen would start, else 1."""
+    workspace = (args.workspace or Path.cwd()).absolute()
+    report = doctor_report(workspace, dict(os.environ))
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_report(report))
+    return 0 if report["starts"] else 1
+
+
+def register(sub: Any) -> None:
+    """Add the ``doctor`` subcommand to the CLI's subparsers."""
+    p = sub.add_parser("doctor", help="show what qwen will do when started here, and why not")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--workspace", type=Path, default=None,
+                   help="the folder qwen would start in (default: the current directory)")
+    p.set_defaults(handler=run_doctor)
