@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from qwen_ls import __version__
 
@@ -41,24 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP (for debugging)")
     serve.add_argument("--stdio", action="store_true", help="serve LSP on stdio (the default)")
 
-    check = sub.add_parser("check", help="analyse settings files and print the findings")
-    check.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        help="settings files (default: the user, workspace and system files that exist)",
-    )
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--select", default="", help="comma-separated codes or prefixes to report")
-    check.add_argument("--ignore", default="", help="comma-separated codes or prefixes to skip")
-    check.add_argument(
-        "--workspace",
-        type=Path,
-        default=None,
-        help="the folder qwen would start in (default: derived from each path, "
-        "else the current directory)",
-    )
-    check.add_argument("--no-color", action="store_true", help="never colour the output")
+    from qwen_ls.lint import cli as lint_cli
+
+    lint_cli.register(sub)
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown", "table"), default="text")
@@ -86,8 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "serve"):
         return _serve(["--tcp", args.tcp] if getattr(args, "tcp", None) else [])
-    if args.command == "check":
-        return run_check(args)
     if args.command == "rules":
         return run_rules(args.format)
     if args.command == "schema":
@@ -117,128 +98,6 @@ def _serve(argv: list[str]) -> int:
     else:
         server_main.run_stdio()
     return EXIT_OK
-
-
-# ---- check -------------------------------------------------------------------------------------
-
-
-def _matches(code: str, patterns: list[str]) -> bool:
-    return any(code.startswith(p) for p in patterns)
-
-
-def default_paths(cwd: Path, environ: dict[str, str]) -> list[Path]:
-    """The settings files ``qwen`` started in ``cwd`` would read, that exist."""
-    from qwen_ls.settings import scopes
-
-    paths = scopes.settings_paths(cwd, environ)
-    return [p for p in paths.values() if p is not None and p.is_file()]
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """Analyse the files and print findings; 1 when an error is found, 0 otherwise."""
-    from qwen_ls import jsonc
-    from qwen_ls.analysis import analyze, build_context
-    from qwen_ls.secrets import redact
-
-    environ = dict(os.environ)
-    select = [s.strip().upper() for s in args.select.split(",") if s.strip()]
-    ignore = [s.strip().upper() for s in args.ignore.split(",") if s.strip()]
-    paths = args.paths or default_paths(args.workspace or Path.cwd(), environ)
-    if not paths:
-        sys.stderr.write(
-            "qwen-ls check: no settings files found (looked for the user, workspace "
-            "and system files); pass paths explicitly.\n"
-        )
-        return EXIT_OK
-    results = []
-    worst_error = False
-    for path in paths:
-        path = path.absolute()
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            sys.stderr.write(f"qwen-ls check: cannot read {path}: {exc.strerror}\n")
-            return EXIT_USAGE
-        text = _decode(raw)
-        doc = jsonc.parse(text)
-        ctx = build_context(path, args.workspace, environ)
-        findings = [
-            f
-            for f in analyze(doc, ctx)
-            if (not select or _matches(f.code, select)) and not _matches(f.code, ignore)
-        ]
-        worst_error |= any(f.severity == "error" for f in findings)
-        results.append((path, doc, findings))
-    if args.format == "json":
-        out = []
-        for path, doc, findings in results:
-            for f in findings:
-                (l1, c1), (l2, c2) = (
-                    doc.lines.position(f.span.start, "utf-32"),
-                    doc.lines.position(f.span.end, "utf-32"),
-                )
-                out.append(
-                    {
-                        "path": str(path),
-                        "line": l1 + 1,
-                        "column": c1 + 1,
-                        "endLine": l2 + 1,
-                        "endColumn": c2 + 1,
-                        "code": f.code,
-                        "severity": f.severity,
-                        "message": redact(f.message),
-                        "fixable": bool(f.fixes),
-                    }
-                )
-        sys.stdout.write(json.dumps(out, indent=2) + "\n")
-    else:
-        color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in environ
-        total = 0
-        for path, doc, findings in results:
-            for f in findings:
-                total += 1
-                sys.stdout.write(_format_text(path, doc, f, color, redact) + "\n")
-        files = len(results)
-        sys.stdout.write(
-            f"Found {total} problem{'s' if total != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''}.\n"
-            if total
-            else f"All checks passed ({files} file{'s' if files != 1 else ''}).\n"
-        )
-    return EXIT_FINDINGS if worst_error else EXIT_OK
-
-
-def _decode(raw: bytes) -> str:
-    """Decode a settings file the way the CLI does (UTF-8, BOM dropped), never failing."""
-    text = raw.decode("utf-8", errors="replace")
-    return text
-
-
-_COLORS = {"error": "\033[31m", "warning": "\033[33m", "information": "\033[36m", "hint": "\033[2m"}
-
-
-def _format_text(path: Path, doc, finding, color: bool, redact) -> str:
-    line, col = doc.lines.position(finding.span.start, "utf-32")
-    end_line, end_col = doc.lines.position(finding.span.end, "utf-32")
-    try:
-        shown = Path(os.path.relpath(path))
-        shown = shown if not str(shown).startswith("../..") else path
-    except ValueError:
-        shown = path
-    sev = finding.severity
-    head = f"{shown}:{line + 1}:{col + 1}: {finding.code} {sev} {redact(finding.message)}"
-    if color:
-        head = (
-            f"\033[1m{shown}:{line + 1}:{col + 1}:\033[0m {_COLORS[sev]}{finding.code} {sev}"
-            f"\033[0m {redact(finding.message)}"
-        )
-    source = doc.lines.line_text(line).rstrip("\r\n")
-    if len(source) > 200:
-        source = source[:200] + "…"
-    width = max(1, (end_col - col) if end_line == line else len(source) - col)
-    caret = " " * col + "^" * min(width, max(1, len(source) - col))
-    gutter = f"{line + 1} | "
-    return f"{head}\n  {gutter}{redact(source)}\n  {' ' * len(gutter)}{caret}"
 
 
 # ---- rules -------------------------------------------------------------------------------------

@@ -609,6 +609,50 @@ def update_settings_sync(path: Path, changes: Sequence[Change]) -> WriteOutcome:
     return SettingsStore()._update_disk(Path(path), changes)
 
 
+def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
+    """Replace a settings file's whole text, atomically, if it still holds ``base``.
+
+    For callers that computed the new text themselves (``qwen-ls check --fix`` applies the
+    analysis' fix edits): the write keeps the file's mode and follows a symlink like every other.
+
+    Parameters
+    ----------
+    path
+        The file.
+    base
+        The text the new one was computed from.
+    new
+        The complete new text.
+
+    Returns
+    -------
+    WriteOutcome
+        What was written.
+
+    Raises
+    ------
+    StoreError
+        The file changed since ``base`` was read (nothing written), or the write failed.
+    """
+    path = Path(path)
+    if new == base:
+        return WriteOutcome(path, changed=False, text=base)
+    target = resolve_target(path)
+
+    def unchanged() -> bool:
+        try:
+            return read_text(target) == base
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    if not unchanged():
+        raise StoreError(
+            f"{path} changed on disk while qwen-ls was fixing it; nothing was written."
+        )
+    atomic_write_bytes(target, new.encode("utf-8"), check=unchanged)
+    return WriteOutcome(path, changed=True, edits=diff_edits(base, new), text=new)
+
+
 # --------------------------------------------------------------------------------------------
 # .env files
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from qwen_ls.analysis import suppress
 from qwen_ls.analysis.checks import auth, endpoints, env, providers, schema, syntax
 from qwen_ls.analysis.context import AnalysisContext, build_context
 from qwen_ls.analysis.run import Run
@@ -34,8 +35,9 @@ def analyze(doc, ctx: AnalysisContext) -> list[Finding]:
     Returns
     -------
     list[Finding]
-        Findings sorted by position. A check that fails is logged and skipped; analysis never
-        raises.
+        Findings sorted by position, without those a ``// qwen-ls: ignore`` comment suppresses
+        (:mod:`qwen_ls.analysis.suppress`). A check that fails is logged and skipped; analysis
+        never raises.
     """
     run = Run(doc, ctx)
     for check in _CHECKS:
@@ -44,4 +46,4 @@ def analyze(doc, ctx: AnalysisContext) -> list[Finding]:
         except Exception:
             logger.exception("check %s failed; its findings are skipped", check.__module__)
     run.findings.sort(key=lambda f: (f.span.start, f.span.end, f.code))
-    return run.findings
+    return suppress.apply(doc, run.findings)

@@ -75,3 +75,78 @@ def _move(doc, path: tuple, to_path: tuple) -> list[TextEdit]:
     moved = edits.apply_edits(removed, edits.set_value(jsonc.parse(removed), to_path, value))
     change = edits.changed_span(doc.text, moved)
     return [change] if change is not None else []
+
+
+# -- applying many fixes at once (the editor's "fix all" and ``qwen-ls check --fix``) -------------
+
+MOVE_SECRET = "move-secret-to-env"
+
+
+def chosen_fix(finding, *, unsafe: bool = False) -> dict[str, Any] | None:
+    """The one descriptor "fix all" applies for ``finding``, or ``None``.
+
+    Only the first (preferred) descriptor of a finding is ever applied automatically. It must be
+    marked ``safe``, unless ``unsafe`` is given. ``move-secret-to-env`` is never safe: it writes a
+    second file (``.env``), so only an explicit ``unsafe`` run carries it out.
+    """
+    for descriptor in finding.fixes[:1]:
+        if descriptor.get("safe") and descriptor.get("kind") != MOVE_SECRET:
+            return descriptor
+        if unsafe:
+            return descriptor
+    return None
+
+
+def apply_fixes(doc, findings, *, unsafe: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """Apply every (safe) fix of ``findings`` to ``doc`` and return the new text.
+
+    Fixes are applied one after the other, each resolved against the text the previous ones
+    produced (two moves into the same object would otherwise collide); offset-based
+    ``replace-span`` fixes go first, while their offsets still hold, and one that overlaps an
+    earlier span is skipped. A fix that no longer applies is skipped.
+
+    Parameters
+    ----------
+    doc
+        The :class:`qwen_ls.jsonc.JsonDocument` the findings were computed on.
+    findings
+        Its findings.
+    unsafe
+        Also apply fixes not marked safe (including ``move-secret-to-env``'s settings edit; the
+        caller writes the ``.env`` side).
+
+    Returns
+    -------
+    tuple[str, list[dict]]
+        The new text and the descriptors that were applied, in order.
+    """
+    from qwen_ls import jsonc
+
+    descriptors = [d for f in findings if (d := chosen_fix(f, unsafe=unsafe)) is not None]
+    descriptors.sort(key=lambda d: d.get("kind") != "replace-span")
+    current = doc
+    spans: list[TextEdit] = []
+    applied: list[dict[str, Any]] = []
+    for descriptor in descriptors:
+        by_offset = descriptor.get("kind") == "replace-span"
+        try:
+            new_edits = resolve_fix(doc if by_offset else current, descriptor)
+        except FixError:
+            continue
+        if not new_edits:
+            continue
+        if by_offset:
+            if any(_overlaps(e, c) for e in new_edits for c in spans):
+                continue
+            spans.extend(new_edits)
+            current = jsonc.parse(edits.apply_edits(doc.text, spans))
+        else:
+            current = jsonc.parse(edits.apply_edits(current.text, new_edits))
+        applied.append(descriptor)
+    return current.text, applied
+
+
+def _overlaps(a: TextEdit, b: TextEdit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end

@@ -19,12 +19,12 @@ from typing import Any
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.fixes import FixError, resolve_fix
+from qwen_ls.analysis.fixes import FixError, apply_fixes, resolve_fix
 from qwen_ls.analysis.types import Finding
 from qwen_ls.features.common import SOURCE, to_range
 from qwen_ls.features.options import ClientFlags
-from qwen_ls.jsonc import JsonDocument, parse
-from qwen_ls.jsonc.edits import apply_edits, changed_span
+from qwen_ls.jsonc import JsonDocument
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import Span, TextEdit
 
 logger = logging.getLogger(__name__)
@@ -130,51 +130,18 @@ def fix_all(
 ) -> types.CodeAction | None:
     """One action applying every safe fix of the document.
 
-    Fixes are applied one after the other, each resolved against the text the previous ones
-    produced (two moves into the same object would otherwise collide); offset-based
-    ``replace-span`` fixes go first, while their offsets still hold. The result is one minimal
-    edit of the original text.
+    The same fixes as ``qwen-ls check --fix`` (:func:`qwen_ls.analysis.fixes.apply_fixes`),
+    sent as one minimal edit of the original text.
     """
-    descriptors = [
-        d
-        for f in findings
-        for d in f.fixes[:1]
-        if d.get("safe") and d.get("kind") != "move-secret-to-env"
-    ]
-    descriptors.sort(key=lambda d: d.get("kind") != "replace-span")
-    current, count = doc, 0
-    spans: list[TextEdit] = []
-    for descriptor in descriptors:
-        try:
-            edits = resolve_fix(
-                doc if descriptor.get("kind") == "replace-span" else current, descriptor
-            )
-        except FixError:
-            continue
-        if not edits:
-            continue
-        if descriptor.get("kind") == "replace-span":
-            if any(_overlaps(e, c) for e in edits for c in spans):
-                continue
-            spans.extend(edits)
-            current = parse(apply_edits(doc.text, spans))
-        else:
-            current = parse(apply_edits(current.text, edits))
-        count += 1
-    change = changed_span(doc.text, current.text)
+    text, applied = apply_fixes(doc, findings)
+    change = changed_span(doc.text, text)
     if change is None:
         return None
     return types.CodeAction(
-        title=f"Fix all safe qwen-ls problems ({count})",
+        title=f"Fix all safe qwen-ls problems ({len(applied)})",
         kind=FIX_ALL_KIND,
         edit=_workspace_edit(doc, [change], flags, uri, version),
     )
-
-
-def _overlaps(a: TextEdit, b: TextEdit) -> bool:
-    if a.start == a.end == b.start == b.end:
-        return True
-    return a.start < b.end and b.start < a.end
 
 
 def code_actions(

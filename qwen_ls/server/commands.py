@@ -23,7 +23,6 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -288,15 +287,7 @@ async def move_secret_to_env(ls: QwenLanguageServer, *args: Any) -> dict[str, An
     if node is None or not isinstance(node.value, str) or not node.value.strip():
         return _error("There is no secret at that place any more; nothing was changed.")
     secret = node.value.strip()
-    workspace = file.parent.parent if file.parent.name == ".qwen" else None
-    home = ls.environ.get("HOME")
-    if workspace is not None and home and str(workspace) == home:
-        workspace = None
-    env_file = (
-        (workspace / ".qwen" / ".env")
-        if workspace is not None
-        else (Path(scopes.qwen_home(ls.environ)) / ".env")
-    )
+    env_file, workspace = scopes.secret_env_file(file, ls.environ)
     written = [store.write_env_var(env_file, name, secret)]
     if "replaceWith" in arg:
         change = (tuple(path), arg["replaceWith"])

@@ -95,6 +95,55 @@ def _same_path(a: Path, b: Path) -> bool:
         return os.path.normpath(a) == os.path.normpath(b)
 
 
+def project_folder(folder: Path | None, environ: Mapping[str, str]) -> Path | None:
+    """Return ``folder`` when it can be a workspace (project) folder, else ``None``.
+
+    The home directory is never one (the CLI skips the workspace scope there), and neither is the
+    Qwen home itself (``~/.qwen`` or ``QWEN_HOME``): an editor opened on ``~/.qwen`` edits the
+    user file, and ``~/.qwen/.qwen/.env`` is nothing the CLI reads.
+
+    Parameters
+    ----------
+    folder
+        A candidate folder: an editor's workspace root, or the folder above ``.qwen/``.
+    environ
+        Environment for ``HOME`` and ``QWEN_HOME``.
+
+    Returns
+    -------
+    Path | None
+        ``folder``, or ``None``.
+    """
+    if folder is None:
+        return None
+    home = home_dir(environ)
+    not_projects = [qwen_home(environ)]
+    if home is not None:
+        not_projects += [home, home / QWEN_DIR]
+    if any(_same_path(folder, p) for p in not_projects):
+        return None
+    return folder
+
+
+def secret_env_file(settings_file: Path, environ: Mapping[str, str]) -> tuple[Path, Path | None]:
+    """Where a key moved out of ``settings_file`` goes, and the project it belongs to.
+
+    A workspace file ``<project>/.qwen/settings.json`` gets ``<project>/.qwen/.env`` (which the
+    CLI reads first); any other file, the user file in particular, gets ``<QWEN_HOME>/.env``.
+
+    Returns
+    -------
+    tuple[Path, Path | None]
+        The ``.env`` file and the project folder (``None`` outside a project), for
+        ``.gitignore``.
+    """
+    workspace = settings_file.parent.parent if settings_file.parent.name == QWEN_DIR else None
+    workspace = project_folder(workspace, environ)
+    if workspace is not None:
+        return workspace / QWEN_DIR / ".env", workspace
+    return qwen_home(environ) / ".env", None
+
+
 def settings_paths(
     workspace: Path | None, environ: Mapping[str, str], platform: str | None = None
 ) -> dict[str, Path | None]:

@@ -1,0 +1,5 @@
+"""``qwen-ls check``: the analysis as a linter for terminals, CI and pre-commit.
+
+:mod:`qwen_ls.lint.cli` (the subcommand), :mod:`qwen_ls.lint.config` (``[tool.qwen-ls]``),
+:mod:`qwen_ls.lint.formats` (output formats), :mod:`qwen_ls.lint.fixer` (``--fix``).
+"""
