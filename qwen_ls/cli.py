@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
 from qwen_ls import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,16 +30,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+_SERVER_FLAGS = ("--stdio", "--tcp", "--log-file")
+"""Options that start the language server directly (``qwen-ls --stdio``, as editors call it)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
-    parser = _Parser(prog="qwen-ls", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="qwen-ls",
+        description=__doc__.splitlines()[0],
+        epilog="Without a command qwen-ls serves LSP on stdio; server options: --stdio, "
+        "--tcp HOST:PORT, --log-file PATH (see `qwen-ls serve --help`).",
+    )
     parser.add_argument("--version", action="version", version=f"qwen-ls {__version__}")
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP (for debugging)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    serve = sub.add_parser("serve", help="run the language server (the default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP (for debugging)")
-    serve.add_argument("--stdio", action="store_true", help="serve LSP on stdio (the default)")
+    serve = sub.add_parser(
+        "serve",
+        help="run the language server (the default)",
+        add_help=False,
+        prefix_chars="\0",  # every argument goes to the server's own parser
+    )
+    serve.add_argument("server_args", nargs=argparse.REMAINDER)
 
     from qwen_ls.lint import cli as lint_cli
 
@@ -61,43 +75,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    A closed stdout (``qwen-ls rules | head``) ends the command quietly with status 141, as a
+    program killed by SIGPIPE would, instead of a BrokenPipeError traceback.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("--tcp") or argv == ["--stdio"]:
+    if not argv or argv[0].split("=", 1)[0] in _SERVER_FLAGS:
         return _serve(argv)
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in (None, "serve"):
-        return _serve(["--tcp", args.tcp] if getattr(args, "tcp", None) else [])
+        return _serve(getattr(args, "server_args", []))
     if args.command == "rules":
-        return run_rules(args.format)
-    if args.command == "schema":
+        code = run_rules(args.format)
+    elif args.command == "schema":
         from qwen_ls.settings.schema import build_schema
 
         sys.stdout.write(json.dumps(build_schema(), indent=2, sort_keys=True) + "\n")
-        return EXIT_OK
-    handler = getattr(args, "handler", None)
-    if handler is not None:
-        return int(handler(args))
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
+        code = EXIT_OK
+    elif getattr(args, "handler", None) is not None:
+        code = int(args.handler(args))
+    else:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.flush()  # a closed pipe shows here, inside the try, not at interpreter exit
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _serve(argv: list[str]) -> int:
-    tcp = None
-    if argv and argv[0].startswith("--tcp"):
-        tcp = argv[0].split("=", 1)[1] if "=" in argv[0] else (argv[1] if len(argv) > 1 else "")
     from qwen_ls.server import main as server_main
 
-    if tcp is not None:
-        host, _, port = tcp.rpartition(":")
-        if not port.isdigit():
-            sys.stderr.write("qwen-ls: --tcp needs HOST:PORT, e.g. 127.0.0.1:2087\n")
-            return EXIT_USAGE
-        server_main.run_tcp(host or "127.0.0.1", int(port))
-    else:
-        server_main.run_stdio()
-    return EXIT_OK
+    return server_main.serve(argv)
 
 
 # ---- rules -------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import mask
 from qwen_ls.settings import presets
 from qwen_ls.settings import registry as reg
+from qwen_ls.settings.env import brief_list
 from qwen_ls.settings.known import (
     AUTH_TYPES,
     DEFAULT_BASE_URLS,
@@ -170,7 +171,7 @@ def auth_status(
         }
         if not present:
             problems.append(f"{env_key} is not set in any env source (searched: "
-                            f"{', '.join(searched) or 'shell environment'}).")
+                            f"{brief_list(searched) or 'shell environment'}).")
     status["complete"] = not problems
     return status
 

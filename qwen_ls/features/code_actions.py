@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 FIX_ALL_KIND = "source.fixAll.qwen-ls"
 MOVE_SECRET_COMMAND = "qwen-ls.moveSecretToEnv"
+SHOW_DOCUMENTATION_COMMAND = "qwen-ls.showDocumentation"
 
 
 def _workspace_edit(
@@ -144,6 +145,56 @@ def fix_all(
     )
 
 
+def rule_actions(
+    doc: JsonDocument,
+    diagnostics: list[types.Diagnostic],
+    flags: ClientFlags,
+    uri: str,
+    version: int | None,
+) -> list[types.CodeAction]:
+    """ESLint's two actions per rule: "Disable QLSxxx for this line", "Show documentation".
+
+    Disabling inserts (or extends) a ``// qwen-ls: ignore QLSxxx`` comment above the line
+    (:mod:`qwen_ls.analysis.suppress`); the documentation action asks the client to open the
+    rule's page (``qwen-ls.showDocumentation``, which sends ``window/showDocument``).
+    """
+    from qwen_ls.analysis import suppress
+
+    disable: list[types.CodeAction] = []
+    docs: list[types.CodeAction] = []
+    seen_lines: set[tuple[str, int]] = set()
+    seen_codes: set[str] = set()
+    for diag in diagnostics:
+        code = str(diag.code)
+        line = diag.range.start.line
+        if (code, line) not in seen_lines and line < doc.lines.line_count:
+            seen_lines.add((code, line))
+            edit = suppress.disable_edit(doc, line, code)
+            disable.append(
+                types.CodeAction(
+                    title=f"Disable {code} for this line",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    edit=_workspace_edit(doc, [edit], flags, uri, version),
+                )
+            )
+        if code not in seen_codes:
+            seen_codes.add(code)
+            docs.append(
+                types.CodeAction(
+                    title=f"Show documentation for {code}",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    command=types.Command(
+                        title=f"Show documentation for {code}",
+                        command=SHOW_DOCUMENTATION_COMMAND,
+                        arguments=[{"code": code}],
+                    ),
+                )
+            )
+    return disable + docs
+
+
 def code_actions(
     doc: JsonDocument,
     ctx: AnalysisContext,
@@ -184,14 +235,16 @@ def code_actions(
     """
     out: list[types.CodeAction] = []
     if _wanted(only, types.CodeActionKind.QuickFix):
-        for diag in diagnostics:
-            if diag.source != SOURCE or not isinstance(diag.data, dict):
+        ours = [d for d in diagnostics if d.source == SOURCE and isinstance(d.code, str)]
+        for diag in ours:
+            if not isinstance(diag.data, dict):
                 continue
             for descriptor in diag.data.get("fixes") or []:
                 if isinstance(descriptor, dict):
                     action = action_for(doc, descriptor, flags, uri, version, diag)
                     if action is not None:
                         out.append(action)
+        out.extend(rule_actions(doc, ours, flags, uri, version))
     explicit = any(
         k in (FIX_ALL_KIND, types.CodeActionKind.SourceFixAll, types.CodeActionKind.Source)
         for k in only

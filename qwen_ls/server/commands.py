@@ -23,6 +23,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -43,6 +44,7 @@ LIST_MODELS = "qwen-ls.listModels"
 SELECT_MODEL = "qwen-ls.selectModel"
 API_KEY_PRESETS = "qwen-ls.apiKeyPresets"
 MOVE_SECRET_TO_ENV = "qwen-ls.moveSecretToEnv"
+SHOW_DOCUMENTATION = "qwen-ls.showDocumentation"
 CANCEL = "qwen-ls.cancel"
 DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
 
@@ -66,11 +68,11 @@ def _arg(args: tuple[Any, ...]) -> dict[str, Any]:
 def auth_env(ls: QwenLanguageServer) -> Any:
     """Build the ``AuthEnv`` of one command: workspace, environment, store with our sink."""
     from qwen_ls.auth.context import AuthEnv
+    from qwen_ls.settings import scopes
     from qwen_ls.store import SettingsStore
 
     roots = ls.documents.roots or ls.workspace_roots()
-    home = ls.environ.get("HOME")
-    workspace = roots[0] if roots and str(roots[0]) != home else None
+    workspace = scopes.project_folder(roots[0], ls.environ) if roots else None
     return AuthEnv(
         workspace=workspace,
         environ=ls.environ,
@@ -258,10 +260,40 @@ def _auth_command(command: str) -> Callable[..., Any]:
     return handler
 
 
+MOVE_ACTION = "Move the key"
+
+
+async def _confirm_move(ls: QwenLanguageServer, name: str, env_file: Path) -> bool:
+    """Ask before writing a second file: the editor's Undo cannot take a ``.env`` write back.
+
+    (A ``WorkspaceEdit`` that creates the file would be undoable, but the editor would create it
+    with its default mode, and a file holding a key must be 0600 from its first byte.)
+    """
+    from qwen_ls.settings.env import display_path
+
+    try:
+        answer = await ls.window_show_message_request_async(
+            types.ShowMessageRequestParams(
+                type=types.MessageType.Info,
+                message=f"Move {name} out of settings.json into "
+                f"{display_path(env_file, ls.environ)} (mode 0600)? The .env file is written "
+                "at once; Undo in the editor restores settings.json but not the .env file.",
+                actions=[types.MessageActionItem(title=MOVE_ACTION),
+                         types.MessageActionItem(title="Cancel")],
+            )
+        )
+    except Exception as exc:
+        logger.warning("could not ask before moving a key: %s", exc)
+        return False
+    return answer is not None and answer.title == MOVE_ACTION
+
+
 @fail_soft(_failed)
 async def move_secret_to_env(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
-    """``qwen-ls.moveSecretToEnv`` ``{uri, path, name}``: a key out of settings.json into .env.
+    """``qwen-ls.moveSecretToEnv`` ``{uri, path, name, confirmed?}``: a key out of settings.json.
 
+    Asks first with ``window/showMessageRequest`` (unless ``confirmed`` is true): the ``.env``
+    write is a second file, which the editor's Undo does not take back.
     Writes ``<workspace>/.qwen/.env`` (or ``<QWEN_HOME>/.env`` for the user file) with mode 0600
     through the store, then changes settings.json with ``workspace/applyEdit`` when it is open:
     an ``envKey`` that held the secret gets the variable name, any other key is removed. In a git
@@ -288,6 +320,13 @@ async def move_secret_to_env(ls: QwenLanguageServer, *args: Any) -> dict[str, An
         return _error("There is no secret at that place any more; nothing was changed.")
     secret = node.value.strip()
     env_file, workspace = scopes.secret_env_file(file, ls.environ)
+    if not arg.get("confirmed") and not await _confirm_move(ls, name, env_file):
+        return {
+            "ok": False,
+            "status": "cancelled",
+            "message": "Nothing was moved.",
+            "files": [],
+        }
     written = [store.write_env_var(env_file, name, secret)]
     if "replaceWith" in arg:
         change = (tuple(path), arg["replaceWith"])
@@ -308,6 +347,28 @@ async def move_secret_to_env(ls: QwenLanguageServer, *args: Any) -> dict[str, An
         "holds it.",
         "files": [str(p) for p in written],
     }
+
+
+@fail_soft(_failed)
+async def show_documentation(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
+    """``qwen-ls.showDocumentation`` ``{code}``: open a rule's page in the browser."""
+    from qwen_ls.analysis.rules import RULES, doc_url
+
+    code = str(_arg(args).get("code", "")).upper()
+    if code not in RULES:
+        return _error(f"There is no rule {code or '(none)'}.")
+    url = doc_url(code)
+    try:
+        shown = await ls.window_show_document_async(
+            types.ShowDocumentParams(uri=url, external=True)
+        )
+        ok = bool(shown and shown.success)
+    except Exception as exc:
+        logger.info("window/showDocument failed: %s", exc)
+        ok = False
+    if not ok:
+        ls.show_once(f"The documentation of {code} is at {url}", types.MessageType.Info)
+    return {"ok": True, "status": "selected", "message": url, "files": []}
 
 
 @fail_soft(_failed)
@@ -361,6 +422,7 @@ AUTH_COMMANDS = (
 COMMANDS: dict[str, Callable[..., Any]] = {
     **{name: _auth_command(name) for name in AUTH_COMMANDS},
     MOVE_SECRET_TO_ENV: move_secret_to_env,
+    SHOW_DOCUMENTATION: show_documentation,
     CANCEL: cancel,
     DEBUG_DOCUMENT_INFO: debug_document_info,
 }

@@ -177,13 +177,13 @@ class Documents:
         if path is None or not is_settings_path(path, self.environ, self.roots):
             self._other[uri] = version
             return None
-        workspace = path.parent.parent if path.parent.name == ".qwen" else None
-        if workspace is not None and _same(
-            workspace, Path(self.environ.get("HOME", "/nonexistent"))
-        ):
-            workspace = None
+        # Neither HOME nor ~/.qwen itself is a project: an editor opened on ~/.qwen edits the
+        # user file, and ~/.qwen/.qwen/.env is nothing the CLI reads.
+        workspace = scopes.project_folder(
+            path.parent.parent if path.parent.name == ".qwen" else None, self.environ
+        )
         if workspace is None and self.roots:
-            workspace = self.roots[0]
+            workspace = scopes.project_folder(self.roots[0], self.environ)
         try:
             scope = scopes.scope_of(path, workspace, self.environ)
         except Exception:

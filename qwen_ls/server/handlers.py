@@ -435,7 +435,7 @@ def inlay_hint(ls: QwenLanguageServer, params: types.InlayHintParams) -> list[ty
 
 def register(ls: QwenLanguageServer) -> None:
     """Register every handler on ``ls`` (called by ``create_server``)."""
-    ls.window_log = setup_logging(ls)
+    ls.window_log = setup_logging(ls, log_file=ls.log_file)
     ls.feature(types.INITIALIZE)(initialize)
     ls.feature(types.INITIALIZED)(initialized)
     ls.feature(types.SHUTDOWN)(shutdown)

@@ -27,15 +27,15 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 50)
 
 
-def run_stdio() -> int:
+def run_stdio(log_file: str | None = None) -> int:
     """Serve one client over stdin/stdout until it exits; returns the process exit code."""
-    server = create_server()
+    server = create_server(log_file=log_file)
     tune_gc()
     server.start_io()
     return 0
 
 
-def run_tcp(host: str, port: int) -> int:
+def run_tcp(host: str, port: int, log_file: str | None = None) -> int:
     """Serve over TCP on ``host:port`` (debugging: attach an editor to a running server).
 
     Parameters
@@ -44,13 +44,15 @@ def run_tcp(host: str, port: int) -> int:
         Interface to bind, e.g. ``127.0.0.1``.
     port
         TCP port.
+    log_file
+        A file for every log record, or ``None``.
 
     Returns
     -------
     int
         The process exit code.
     """
-    server = create_server()
+    server = create_server(log_file=log_file)
     tune_gc()
     logger.info("qwen-ls listening on %s:%s", host, port)
     server.start_tcp(host, port)
@@ -80,9 +82,21 @@ def serve(argv: list[str] | None = None) -> int:
         The process exit code.
     """
     parser = argparse.ArgumentParser(prog="qwen-ls", description="qwen-ls language server")
-    parser.add_argument("--stdio", action="store_true", help="serve over stdio (the default)")
-    parser.add_argument("--tcp", type=parse_tcp, metavar="HOST:PORT", help="serve over TCP")
+    add_server_arguments(parser)
     args = parser.parse_args(argv)
     if args.tcp:
-        return run_tcp(*args.tcp)
-    return run_stdio()
+        return run_tcp(*args.tcp, log_file=args.log_file)
+    return run_stdio(log_file=args.log_file)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The server's options, shared by ``qwen-ls``, ``qwen-ls serve`` and this module."""
+    parser.add_argument("--stdio", action="store_true", help="serve over stdio (the default)")
+    parser.add_argument(
+        "--tcp", type=parse_tcp, metavar="HOST:PORT", help="serve over TCP (for debugging)"
+    )
+    parser.add_argument(
+        "--log-file",
+        metavar="PATH",
+        help="also write every log line to PATH (stderr only gets warnings and errors)",
+    )

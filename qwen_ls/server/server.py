@@ -124,6 +124,8 @@ class QwenLanguageServer(LanguageServer):
         """The same flags keyed by the ``workspace/executeCommand`` request id."""
         self.last_status: dict[str, Any] | None = None
         """The last ``AuthStatus`` sent with ``qwen/statusChanged`` (sent again only on change)."""
+        self.log_file: str | None = None
+        """``--log-file``: a file that receives every log record as well."""
         self.window_log: WindowLogHandler | None = None
         """The ``window/logMessage`` handler, enabled once the client is connected."""
         self.watch_registration: str | None = None
@@ -218,13 +220,17 @@ class QwenLanguageServer(LanguageServer):
         return roots
 
 
-def create_server(environ: dict[str, str] | None = None) -> QwenLanguageServer:
+def create_server(
+    environ: dict[str, str] | None = None, log_file: str | None = None
+) -> QwenLanguageServer:
     """Build a fresh server with every feature and command registered.
 
     Parameters
     ----------
     environ
         The environment to analyse against (defaults to the process environment).
+    log_file
+        A file for every log record (besides ``window/logMessage``), or ``None``.
 
     Returns
     -------
@@ -234,6 +240,7 @@ def create_server(environ: dict[str, str] | None = None) -> QwenLanguageServer:
     from qwen_ls.server import commands, handlers
 
     server = QwenLanguageServer(environ)
+    server.log_file = log_file
     handlers.register(server)
     commands.register(server)
     return server

@@ -60,6 +60,19 @@ def display_path(path: Path, environ: Mapping[str, str]) -> str:
     return str(path)
 
 
+def brief_list(labels: Sequence[str], head: int = 3, tail: int = 2) -> str:
+    """Join labels for a one-line message: the nearest ``head``, "… N more", the last ``tail``.
+
+    A project nested deep below HOME makes the CLI look in two files per folder up to HOME; a
+    message naming every one of them is unreadable. The full list goes to the related
+    information of a diagnostic (or the hover) instead.
+    """
+    if len(labels) <= head + tail + 1:
+        return ", ".join(labels)
+    hidden = len(labels) - head - tail
+    return ", ".join([*labels[:head], f"… {hidden} more", *labels[len(labels) - tail :]])
+
+
 @dataclass(frozen=True, repr=False)
 class EnvSource:
     """One definition of an environment variable.

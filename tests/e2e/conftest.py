@@ -69,6 +69,9 @@ class QwenTestClient(LanguageClient):
         self.applied_edits: list[types.ApplyWorkspaceEditParams] = []
         self.registrations: list[types.Registration] = []
         self.status_notifications: list[dict] = []
+        self.asked: list[types.ShowMessageRequestParams] = []
+        self.answer: str | None = "first"
+        """How window/showMessageRequest is answered: "first" action, None (dismissed) or a title."""
         self.encoding = "utf-16"
 
     # -- documents ---------------------------------------------------------------------------
@@ -240,7 +243,12 @@ def _unregister(client: QwenTestClient, params: types.UnregistrationParams) -> N
 
 
 def _ask(client: QwenTestClient, params: types.ShowMessageRequestParams):
-    return params.actions[0] if params.actions else None
+    client.asked.append(params)
+    if client.answer is None or not params.actions:
+        return None
+    if client.answer == "first":
+        return params.actions[0]
+    return next((a for a in params.actions if a.title == client.answer), None)
 
 
 def plain(value: Any) -> Any:

@@ -60,10 +60,14 @@ async def test_move_secret_to_env(client):
     diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS406"]
     assert diags and secret not in diags[0].message
     found = await actions(client, uri, diags)
-    move = next(a for a in found if a.command is not None)
-    assert move.command.command == "qwen-ls.moveSecretToEnv"
+    move = next(a for a in found if a.command is not None
+                and a.command.command == "qwen-ls.moveSecretToEnv")
+    # It writes a second file, so its title says so, and it asks first.
+    assert move.title == "Move OPENAI_API_KEY to .qwen/.env… (writes .qwen/.env, asks first)"
     result = await client.command(move.command.command, move.command.arguments[0])
     assert result["ok"], result
+    (asked,) = client.asked
+    assert "Undo" in asked.message and "mode 0600" in asked.message
     env_file = paths.workspace / ".qwen" / ".env"
     assert f"OPENAI_API_KEY={secret}" in env_file.read_text()
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
@@ -71,3 +75,50 @@ async def test_move_secret_to_env(client):
     assert client.applied_edits
     assert ".qwen/.env" in (paths.workspace / ".gitignore").read_text()
     assert all(secret not in m.message for m in client.log_messages + client.messages)
+
+
+async def test_move_secret_declined_writes_nothing(client):
+    paths = client.paths
+    secret = "sk-test-abcdefghijklmnopqrstuv9999"
+    text = '{\n  "env": {"OPENAI_API_KEY": "' + secret + '"}\n}\n'
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS406"]
+    move = next(a for a in await actions(client, uri, diags)
+                if a.command is not None and a.command.command == "qwen-ls.moveSecretToEnv")
+    client.answer = "Cancel"
+    result = await client.command(move.command.command, move.command.arguments[0])
+    assert result["status"] == "cancelled" and not result["ok"]
+    assert not (paths.workspace / ".qwen" / ".env").exists()
+    assert secret in client.texts[uri] and not client.applied_edits
+    client.answer = None  # dismissed
+    result = await client.command(move.command.command, move.command.arguments[0])
+    assert result["status"] == "cancelled"
+    assert not (paths.workspace / ".qwen" / ".env").exists()
+
+
+async def test_disable_rule_for_this_line(client):
+    paths = client.paths
+    text = '{\n  "ui": {\n    "theem": "Qwen Dark"\n  }\n}\n'
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS101"]
+    found = await actions(client, uri, diags, [types.CodeActionKind.QuickFix])
+    titles = [a.title for a in found]
+    assert "Disable QLS101 for this line" in titles
+    assert "Show documentation for QLS101" in titles
+    disable = next(a for a in found if a.title == "Disable QLS101 for this line")
+    client.apply_workspace_edit(types.ApplyWorkspaceEditParams(edit=disable.edit))
+    assert client.texts[uri] == '{\n  "ui": {\n    // qwen-ls: ignore QLS101\n' \
+        '    "theem": "Qwen Dark"\n  }\n}\n'
+    await client.wait_diagnostics(uri, lambda ds: "QLS101" not in [d.code for d in ds])
+
+
+async def test_show_documentation_opens_the_rule_page(client):
+    paths = client.paths
+    uri = client.open(paths.write(paths.workspace_settings, '{"ui": {"theem": 1}}\n'))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS101"]
+    show = next(a for a in await actions(client, uri, diags)
+                if a.title == "Show documentation for QLS101")
+    result = await client.command(show.command.command, show.command.arguments[0])
+    assert result["ok"]
+    (shown,) = client.shown_documents
+    assert shown.external and shown.uri.endswith("docs/rules.md#qls101")

@@ -11,6 +11,7 @@ from qwen_ls.analysis.types import Related, fix
 from qwen_ls.secrets import looks_like_secret, mask
 from qwen_ls.settings import known
 from qwen_ls.settings import registry as reg
+from qwen_ls.settings.env import brief_list
 
 _SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
 _ENV_REF = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
@@ -26,8 +27,29 @@ def check(run: Run) -> None:
     _references(run)
 
 
+def _move_title(run: Run, name: str) -> str:
+    """The move-secret fix's title: it names the second file it writes, and that it asks."""
+    from qwen_ls.settings import scopes
+    from qwen_ls.settings.env import display_path
+
+    target = ".qwen/.env"
+    if run.ctx.path is not None:
+        env_file, workspace = scopes.secret_env_file(run.ctx.path, run.ctx.environ)
+        if workspace is None:
+            target = display_path(env_file, run.ctx.environ)
+    return f"Move {name} to {target}… (writes {target}, asks first)"
+
+
 def _searched(run: Run) -> str:
-    return ", ".join(run.env.searched)
+    return brief_list(run.env.searched)
+
+
+def _searched_related(run: Run, name: str) -> list[Related]:
+    """Every ``.env`` file searched for ``name``, nearest first (the message names a few)."""
+    return [
+        Related(path=p, message=f"{name}: searched here, {'not set' if p.exists() else 'no file'}")
+        for p in run.env.files
+    ]
 
 
 def _env_keys(run: Run) -> None:
@@ -67,7 +89,7 @@ def _env_keys(run: Run) -> None:
                     run.span(path),
                     fixes=[
                         fix(
-                            f"Move the key to .qwen/.env as {name}",
+                            _move_title(run, name),
                             "move-secret-to-env",
                             preferred=True,
                             path=list(path),
@@ -102,6 +124,7 @@ def _env_keys(run: Run) -> None:
                     + tmpl.format(env_key=env_key)
                     + '" Add it to ~/.qwen/.env or .qwen/.env.',
                     run.span(path),
+                    related=_searched_related(run, env_key),
                     data={"envKey": env_key, "command": "qwen-ls.signIn.apiKey"},
                 )
 
@@ -186,7 +209,7 @@ def _env_block(run: Run) -> None:
                 run.span(path),
                 fixes=[
                     fix(
-                        f"Move {name} to .qwen/.env",
+                        _move_title(run, name),
                         "move-secret-to-env",
                         preferred=True,
                         path=list(path),
