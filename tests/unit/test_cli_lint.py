@@ -301,3 +301,21 @@ def test_ignore_text_inside_a_string_is_not_a_comment(home):
               f'{{"env": {{"OPENAI_API_KEY": "{SECRET}", "NOTE": "// qwen-ls: ignore"}}}}')
     found = json.loads(run(["check", "--format", "json", str(f)], home).stdout)
     assert [d["code"] for d in found] == ["QLS406"]
+
+
+def test_readme_documents_every_check_flag_and_format():
+    from qwen_ls.cli import build_parser
+    from qwen_ls.lint.config import OUTPUT_FORMATS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### `qwen-ls check`"):readme.index("## Rules")]
+    check = build_parser()._subparsers._group_actions[0].choices["check"]
+    flags = [o for a in check._actions for o in a.option_strings
+             if o.startswith("--") and o != "--help"]
+    assert "--fix" in flags and "--output-format" in flags
+    for flag in flags:
+        assert f"`{flag}" in section, f"README does not document {flag}"
+    for fmt in OUTPUT_FORMATS:
+        assert f"`{fmt}`" in section
+    assert "// qwen-ls: ignore" in section and "id: qwen-ls-check" in section
+    assert "qwen-ls check --output-format github" in section
