@@ -130,6 +130,11 @@ def _schedule_refresh(ls: QwenLanguageServer, delay_ms: int | None) -> None:
     async def run() -> None:
         if delay > 0:
             await asyncio.sleep(delay)
+        # Past the debounce the request is on its way: a newer refresh must not cancel it, or
+        # pygls fails on the client's late answer ("InvalidStateError: CANCELLED") and the user
+        # sees "qwen-ls hit an internal error".
+        if ls.debounce.get(_REFRESH) is asyncio.current_task():
+            del ls.debounce[_REFRESH]
         try:
             await ls.workspace_diagnostic_refresh_async(None)
         except Exception as exc:  # an old client may answer MethodNotFound
