@@ -420,6 +420,44 @@ def rename_(ls: QwenLanguageServer, params: types.RenameParams) -> types.Workspa
 
 
 @fail_soft([])
+def folding_range(
+    ls: QwenLanguageServer, params: types.FoldingRangeParams
+) -> list[types.FoldingRange]:
+    """``textDocument/foldingRange``: multi-line objects, arrays and block comments."""
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    cached = snap.cache.get("folding")
+    if cached is None:
+        from qwen_ls.features import folding  # lazy: keep start-up fast
+
+        cached = snap.cache["folding"] = folding.folding_ranges(snap.doc)
+    return cached
+
+
+@fail_soft([])
+def formatting(
+    ls: QwenLanguageServer, params: types.DocumentFormattingParams
+) -> list[types.TextEdit]:
+    """``textDocument/formatting``: pretty-print, keeping every comment (valid JSONC only)."""
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    from qwen_ls.features.common import to_range
+    from qwen_ls.features.formatting import formatting_edits  # lazy: keep start-up fast
+    from qwen_ls.jsonc.types import Span
+
+    edits = formatting_edits(snap.doc, params.options.tab_size, params.options.insert_spaces)
+    return [
+        types.TextEdit(
+            range=to_range(snap.doc.lines, Span(e.start, e.end), ls.flags.encoding),
+            new_text=e.new_text,
+        )
+        for e in edits
+    ]
+
+
+@fail_soft([])
 def inlay_hint(ls: QwenLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
     """``textDocument/inlayHint``: where each ``envKey`` is provided (never the value)."""
     if not ls.options.inlay_hints:
@@ -465,3 +503,5 @@ def register(ls: QwenLanguageServer) -> None:
     ls.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
     ls.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(rename_)
     ls.feature(types.TEXT_DOCUMENT_INLAY_HINT)(inlay_hint)
+    ls.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)(folding_range)
+    ls.feature(types.TEXT_DOCUMENT_FORMATTING)(formatting)

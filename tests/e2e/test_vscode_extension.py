@@ -31,10 +31,11 @@ EXPECTED_STEPS = (
     "start code-server",
     "open the workspace; the extension shows the model in the status bar",
     "open .qwen/settings.json; the unknown model.name is in the Problems panel",
+    "Qwen settings have their own language: one report per problem, not two",
     "Qwen: Select Model → qwen3-max; status bar and file change, comments kept",
     "Qwen: Sign in → API Key against the provider stub; status bar shows the new model",
     "Qwen: Sign in → Qwen OAuth; the notification shows the user code",
-    "no secret in any log, output channel or settings file",
+    "no secret in any log, output channel or settings file",  # and each server log line once
 )
 
 pytestmark = pytest.mark.skipif(

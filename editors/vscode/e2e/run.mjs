@@ -210,6 +210,10 @@ function makeWorkspace(runDir, stubUrl) {
 `;
   const settingsFile = path.join(project, '.qwen', 'settings.json');
   fs.writeFileSync(settingsFile, settings);
+  // A second settings file with a trailing comma: reported once by qwen-ls (QLS002), and a
+  // second time by VS Code's JSON server only when the file is put back into "JSON with Comments".
+  fs.mkdirSync(path.join(project, 'sub', '.qwen'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'sub', '.qwen', 'settings.json'), '{\n  "ui": { "hideTips": true, }\n}\n');
   fs.writeFileSync(path.join(project, '.qwen', '.env'), `E2E_STUB_API_KEY=${STUB_KEY}\n`, { mode: 0o600 });
   // VS Code's server resolves the login shell's environment for the extension host, and Debian's
   // /etc/profile resets PATH: put the project's venv (qwen-ls) on PATH the way a user's profile does.
@@ -494,6 +498,47 @@ async function main() {
     return { problem: text.slice(0, 300) };
   });
 
+  await step('Qwen settings have their own language: one report per problem, not two', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = u.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sub/.qwen/settings.json');
+    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+    const mode = page.locator('.part.statusbar .statusbar-item[id="status.editor.mode"]');
+    const modeText = async () => ((await mode.textContent({ timeout: 2000 })) ?? '').trim();
+    await until('language mode "Qwen Code Settings"', async () => (await modeText()).includes('Qwen Code Settings'), 20_000);
+    await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const commaRows = page.locator('.markers-panel .monaco-list-row', { hasText: /Trailing comma/ });
+    const rows = async () => (await commaRows.allTextContents()).map((t) => t.trim());
+    const ours = await until('one trailing-comma problem (QLS002)', async () => {
+      const r = await rows();
+      return r.length === 1 && r[0].includes('QLS002') ? r : false;
+    }, 30_000);
+    await u.shot('own-language-one-report');
+    // Measure what the own language id avoids: the same file as "JSON with Comments".
+    const switchMode = async (label) => {
+      await u.palette('Change Language Mode');
+      const pick = u.quickInput.locator('input.input');
+      await pick.fill(label);
+      await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+      await pick.press('Enter');
+      await until(`language mode "${label}"`, async () => (await modeText()).includes(label), 20_000);
+    };
+    await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).click();
+    await switchMode('JSON with Comments');
+    const asJsonc = await until('the built-in JSON server reporting the comma too', async () => {
+      const r = await rows();
+      return r.length >= 2 ? r : false;
+    }, 30_000);
+    await u.shot('as-jsonc-two-reports');
+    await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).click();
+    await switchMode('Qwen Code Settings');
+    await until('back to one report', async () => ((await rows()).length === 1 ? true : false), 30_000);
+    return { qwenSettings: ours.length, jsonc: asJsonc.length, jsoncRows: asJsonc.map((r) => r.slice(0, 160)) };
+  });
+
   await step('Qwen: Select Model → qwen3-max; status bar and file change, comments kept', async () => {
     await u.palette('Qwen: Select Model');
     await u.choose('Qwen: Select Model', 'qwen3-max');
@@ -605,7 +650,26 @@ async function main() {
     if (leaks.length) throw new Error(`the API key leaked into: ${leaks.join(', ')}`);
     if (!qwenLogs.length) throw new Error('no Qwen output channel log was found to check');
     const traced = qwenLogs.some((p) => fs.readFileSync(p, 'utf8').includes('qwen-ls.signIn.apiKey'));
-    return { qwenLogs: qwenLogs.map((p) => path.relative(runDir, p)), tracedSignIn: traced, keyStoredInWorkspaceEnv: envText.includes('E2E_NEW_API_KEY=') };
+    // Each server log line once: window/logMessage lines look like "[Info  - …] INFO qwen_ls.x: m",
+    // stderr lines like "2026-… INFO qwen_ls.x: m"; the server must not send a record both ways.
+    const bodies = { window: new Set(), stderr: new Set() };
+    let stderrInfo = 0;
+    for (const p of qwenLogs) {
+      for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
+        const m = line.match(/(?:^|\] |^\S+ \S+ )(INFO|WARNING|ERROR|DEBUG) (qwen_ls\.\S+: .*)$/);
+        if (!m) continue;
+        const viaStderr = /^\d{4}-\d\d-\d\d /.test(line.replace(/^.*?\] /, '')) || /^\d{4}-\d\d-\d\d [\d:,]+ (INFO|WARNING|ERROR|DEBUG) /.test(line);
+        (viaStderr ? bodies.stderr : bodies.window).add(m[2]);
+        if (viaStderr && m[1] === 'INFO') stderrInfo += 1;
+      }
+    }
+    const both = [...bodies.window].filter((b) => bodies.stderr.has(b));
+    const internal = [...bodies.window].filter((b) => b.startsWith('qwen_ls.server.server: server error'));
+    if (internal.length) throw new Error(`the server reported internal errors: ${internal.slice(0, 2).join(' | ')}`);
+    if (stderrInfo) throw new Error(`${stderrInfo} INFO lines came through stderr`);
+    if (both.length) throw new Error(`log lines shown twice: ${both.slice(0, 3).join(' | ')}`);
+    if (!bodies.window.size) throw new Error('no server log line reached the Qwen output channel');
+    return { qwenLogs: qwenLogs.map((p) => path.relative(runDir, p)), serverLogLines: bodies.window.size, tracedSignIn: traced, keyStoredInWorkspaceEnv: envText.includes('E2E_NEW_API_KEY=') };
   });
 
   result.ok = result.steps.every((s) => s.ok);

@@ -206,6 +206,9 @@ export class QwenClient implements vscode.Disposable {
     const userFile = userSettingsPath(process.env, os.homedir());
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
+        // Our own language id keeps VS Code's JSON server off these files (README, "Against VS
+        // Code's own JSON server"); json/jsonc stay for users who map the files back.
+        { scheme: 'file', language: 'qwen-settings' },
         { scheme: 'file', language: 'jsonc', pattern: '**/.qwen/settings.json' },
         { scheme: 'file', language: 'json', pattern: '**/.qwen/settings.json' },
         { scheme: 'file', pattern: exactFileGlob(userFile) },
