@@ -319,3 +319,13 @@ def test_readme_documents_every_check_flag_and_format():
         assert f"`{fmt}`" in section
     assert "// qwen-ls: ignore" in section and "id: qwen-ls-check" in section
     assert "qwen-ls check --output-format github" in section
+
+
+def test_verbose_lists_every_searched_file(home):
+    deep = home / "a/b/c/proj"
+    f = write(deep / ".qwen/settings.json",
+              '{"modelProviders": {"openai": [{"id": "m", "envKey": "NOPE_KEY"}]}}')
+    short = run(["check", str(f)], home).stdout
+    assert "more" in short and "a/b/.env" not in short
+    verbose = run(["check", "--verbose", str(f)], home).stdout
+    assert "  = a/b/.env: NOPE_KEY: searched here, no file" in verbose.replace(str(home) + "/", "")
