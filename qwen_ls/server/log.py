@@ -9,7 +9,9 @@ most once, so that no client shows a line twice (VS Code shows both stderr and
   ``window/logMessage`` with its level (error, warning, info; debug as ``Log``);
 - stderr gets only warnings and errors, and only those that could not be sent that way (before
   ``initialize`` was answered, or when the connection is gone);
-- ``--log-file PATH`` additionally writes every record at the configured level to that file.
+- ``--log-file PATH`` additionally writes every record at the configured level to that file;
+- pygls' own warnings and errors go to stderr (and the log file) only: the server reports what
+  matters of them once, masked, through its own logger.
 
 Every handler has its own :class:`qwen_ls.secrets.RedactingFilter`.
 
@@ -112,7 +114,7 @@ def setup_logging(
     window = WindowLogHandler(server, stderr)
     window.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     window.addFilter(RedactingFilter())
-    handlers: list[logging.Handler] = [window]
+    extra: list[logging.Handler] = []
     if log_file:
         try:
             file = logging.FileHandler(log_file, encoding="utf-8")
@@ -123,8 +125,10 @@ def setup_logging(
                 logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
             )
             file.addFilter(RedactingFilter())
-            handlers.append(file)
-    for logger in (root, pygls_logger):
+            extra.append(file)
+    # pygls' own records (a message it could not parse, with its traceback) stay out of the
+    # client's log: the server reports those once, masked (QwenLanguageServer.report_server_error).
+    for logger, handlers in ((root, [window, *extra]), (pygls_logger, [stderr, *extra])):
         for handler in handlers:
             logger.addHandler(handler)
     return window
