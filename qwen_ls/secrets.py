@@ -9,17 +9,59 @@ from __future__ import annotations
 import logging
 import re
 
-_SECRET_PATTERNS = [
+_TOKEN_SHAPES = [
     # OpenAI / DashScope / Coding Plan / Anthropic style keys: sk-..., sk-sp-..., sk-ant-...
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}"),
-    # Google API keys
-    re.compile(r"\bAIza[0-9A-Za-z_\-]{20,}"),
-    # Bearer tokens and JWT-like blobs
-    re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._\-]{12,}"),
-    re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{5,}"),
+    r"\bsk-[A-Za-z0-9_\-]{6,}",
+    # Stripe-style live/test keys
+    r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{8,}",
+    # Google API keys and OAuth access tokens
+    r"\bAIza[0-9A-Za-z_\-]{20,}",
+    r"\bya29\.[0-9A-Za-z_\-]{10,}",
+    # GitHub, GitLab, Hugging Face, npm, Slack tokens
+    r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})",
+    r"\bglpat-[A-Za-z0-9_\-]{16,}",
+    r"\bhf_[A-Za-z0-9]{16,}",
+    r"\bnpm_[A-Za-z0-9]{20,}",
+    r"\bxox[abprs]-[A-Za-z0-9\-]{10,}",
+    # AWS access key ids
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+    # JWT-like blobs
+    r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{5,}",
+    # PEM private keys (the whole block)
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
 ]
+
+_SECRET_NAME = (
+    r"[A-Za-z0-9_.\-]*(?:api[_\-]?key|apikey|access[_\-]?key|secret|token|passw(?:or)?d|passwd"
+    r"|pwd|credential|auth(?:orization)?|private[_\-]?key|session[_\-]?key|x-api-key|api-key"
+    r"|client[_\-]?secret|cookie|signature)[A-Za-z0-9_.\-]*"
+)
+
+# Each pattern has one group, "v", the part to mask.
+_VALUE_SHAPES = [
+    # Authorization headers and the like: "Bearer xyz", "Basic xyz" (with or without a name)
+    r"(?i)\b(?:bearer|basic|token)[ \t]+(?P<v>[A-Za-z0-9._~+/=\-]{8,})",
+    # URL userinfo: scheme://user:pass@host or scheme://token@host
+    r"(?i)\b[a-z][a-z0-9+.\-]*://(?P<v>[^/\s@:'\"<>]+(?::[^/\s@'\"<>]*)?)@",
+    # credential query parameters
+    r"(?i)[?&;](?:api[_\-]?key|apikey|key|token|access_token|refresh_token|id_token|sig"
+    r"|signature|secret|client_secret|password|passwd|pwd|auth|code|x-amz-signature"
+    r"|x-goog-signature|sas|sv)=(?P<v>[^&#\s'\"<>]{3,})",
+    # JSON members and assignments whose name says secret: "apiKey": "v", API_KEY=v, token: v
+    r"(?i)(?:\"" + _SECRET_NAME + r"\"|'" + _SECRET_NAME + r"'|\b" + _SECRET_NAME + r")"
+    r"[ \t]*[:=][ \t]*(?:\"(?P<v>[^\"\n]{3,})\"|'(?P<v2>[^'\n]{3,})'"
+    r"|(?P<v3>[^\s\"',;}{\]\[)(]{3,}))",
+]
+
+_SECRET_PATTERNS = [re.compile(p) for p in _TOKEN_SHAPES]
+_TOKEN_RE = re.compile("|".join(f"(?:{p})" for p in _TOKEN_SHAPES))
+_VALUE_RES = [re.compile(p) for p in _VALUE_SHAPES]
 _KNOWN: set[str] = set()
 _KNOWN_RE: re.Pattern[str] | None = None
+
+_NON_SECRET_PREFIXES = ("sk-", "sk_", "rk_", "AIz", "ya2", "gh", "git", "glp", "hf_", "npm",
+                        "xox", "AKI", "ASI", "eyJ", "---")
+"""Prefixes that say which kind of key it is without saying anything about the key itself."""
 
 
 def mask(value: str | None) -> str:
@@ -33,14 +75,19 @@ def mask(value: str | None) -> str:
     Returns
     -------
     str
-        The first three and last four characters around an ellipsis, or ``***`` for short values.
+        ``***`` for up to 8 characters; ``…`` and the last 2 characters up to 15; for longer
+        values the last 4, after the first three characters only when they are a well-known,
+        information-free key prefix (``sk-``, ``AIz``, ``ghp``...).
     """
     if not value:
         return "(not set)"
     value = value.strip()
     if len(value) <= 8:
         return "***"
-    return f"{value[:3]}…{value[-4:]}"
+    if len(value) < 16:
+        return f"…{value[-2:]}"
+    head = value[:3] if value.startswith(_NON_SECRET_PREFIXES) else ""
+    return f"{head}…{value[-4:]}"
 
 
 def remember(secret: str | None) -> None:
@@ -52,18 +99,88 @@ def remember(secret: str | None) -> None:
     _KNOWN_RE = re.compile("|".join(re.escape(s) for s in sorted(_KNOWN, key=len, reverse=True)))
 
 
-def redact(text: str) -> str:
-    """Mask every secret-shaped substring and every remembered secret in ``text``."""
+# C0 controls (but tab and line feed), DEL, C1 controls, and the bidirectional overrides that
+# reorder what a reader sees ("Trojan Source").
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, *, multiline: bool = True) -> str:
+    """Make control characters visible (``ESC`` becomes the four characters backslash-x-1-b).
+
+    Parameters
+    ----------
+    text
+        Text that came from a file or a server.
+    multiline
+        Keep line feeds (``False`` escapes them too, for one-line output).
+    """
+    return (_CONTROL_RE if multiline else _CONTROL_OR_NL_RE).sub(_escape_one, text)
+
+
+def redact(text: str, *, multiline: bool = True) -> str:
+    """Make ``text`` safe to show: every secret masked, every control character escaped.
+
+    This is the one function every output path calls (CLI, LSP messages, logs). It masks
+    remembered secrets, token shapes (``sk-…``, ``ghp_…``, JWTs, PEM keys...), credentials in URLs
+    (``https://user:…@host``, ``?api_key=…``), header values (``Bearer …``, ``x-api-key: …``) and
+    the values of JSON members or assignments named like a secret (``"apiKey": "…"``,
+    ``OPENAI_API_KEY=…``), then escapes control characters (see :func:`escape_controls`).
+
+    Parameters
+    ----------
+    text
+        Any text about to leave the process.
+    multiline
+        ``False`` also escapes line breaks (for one-line terminal output).
+
+    Returns
+    -------
+    str
+        The display-safe text.
+    """
+    if not isinstance(text, str):
+        text = str(text)
     if _KNOWN_RE is not None:
         text = _KNOWN_RE.sub(lambda m: mask(m.group(0)), text)
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(_mask_match, text)
-    return text
+    text = _TOKEN_RE.sub(_mask_match, text)
+    for pattern in _VALUE_RES:
+        text = pattern.sub(_mask_value, text)
+    return escape_controls(text, multiline=multiline)
 
 
 def _mask_match(match: re.Match[str]) -> str:
     found = match.group(0)
     return found if "…" in found else mask(found)
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    for name in ("v", "v2", "v3"):
+        try:
+            start, end = match.span(name)
+        except IndexError:
+            continue
+        if start < 0:
+            continue
+        value = match.group(name)
+        if "…" in value or value in ("***", "(not set)") or _is_placeholder(value):
+            return match.group(0)
+        whole_start = match.start(0)
+        text = match.group(0)
+        return text[: start - whole_start] + mask(value) + text[end - whole_start :]
+    return match.group(0)
+
+
+def _is_placeholder(value: str) -> bool:
+    """Values that name a secret without being one: ``$OPENAI_API_KEY``, ``${KEY}``, ``<key>``."""
+    v = value.strip()
+    return bool(re.fullmatch(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\*+|x+|\.\.\.|null|true"
+                             r"|false|none|bearer|basic|\(not set\)", v, re.IGNORECASE))
 
 
 def looks_like_secret(value: str) -> bool:

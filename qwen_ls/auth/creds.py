@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import time
 import uuid
@@ -56,6 +57,10 @@ class Credentials:
         return self.expiry_date - margin_ms <= now
 
 
+MAX_EXPIRY_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z, the last instant every date library can show."""
+
+
 def creds_path(qwen_home: Path) -> Path:
     """Return ``<qwen_home>/oauth_creds.json``."""
     return Path(qwen_home) / QWEN_OAUTH_CREDS_FILE
@@ -76,6 +81,10 @@ def parse_credentials(data: Any) -> Credentials | None:
     expiry = data.get("expiry_date")
     if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
         return None
+    if not math.isfinite(expiry):  # json.loads accepts NaN / Infinity; JSON.parse does not
+        return None
+    # An absurd date (year 30 000, negative) would crash every date conversion downstream.
+    expiry = min(max(expiry, 0), MAX_EXPIRY_MS)
     resource = data.get("resource_url")
     return Credentials(
         access_token=data["access_token"],
@@ -86,17 +95,21 @@ def parse_credentials(data: Any) -> Credentials | None:
     )
 
 
+MAX_CREDS_BYTES = 1_000_000
+"""A real credentials file is under 2 kB; anything far larger is not one."""
+
+
 def read_credentials(qwen_home: Path) -> Credentials | None:
     """Read and validate the credentials file; ``None`` when missing or invalid."""
+    from qwen_ls import safeio
+
     try:
-        text = creds_path(qwen_home).read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError:
+        text = safeio.read_text(creds_path(qwen_home), limit=MAX_CREDS_BYTES)
+    except (OSError, UnicodeDecodeError):  # missing, a FIFO, a device, huge: no credentials
         return None
     try:
         return parse_credentials(json.loads(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -182,11 +195,13 @@ class RefreshLock:
         )
 
     async def __aexit__(self, *exc: object) -> None:
+        from qwen_ls import safeio
+
         if not self._held:
             return
         self._held = False
         try:
-            if self.path.read_text(encoding="utf-8") == self.token:
+            if safeio.read_text(self.path, limit=4096) == self.token:
                 os.unlink(self.path)
         except OSError:
             pass

@@ -50,9 +50,10 @@ class ServerFiles:
         doc = self._open(path)
         if doc is not None:
             return doc.text
-        try:
-            with open(path, encoding="utf-8", newline="") as fh:
-                return fh.read()
+        from qwen_ls import safeio
+
+        try:  # bounded, regular files only: a FIFO or /dev/zero here must not hang the server
+            return safeio.read_text(path)
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -23,6 +23,7 @@ import io
 import logging
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,13 +218,16 @@ def read_env_file(path: Path) -> tuple[dict[str, tuple[str, int | None]] | None,
         definition), or is ``None`` when the file is missing or was skipped; ``note`` says why
         a file that exists was skipped.
     """
+    from qwen_ls import safeio
+
     try:
-        if not path.is_file():
-            return None, None
-        size = path.stat().st_size
-        if size > MAX_ENV_FILE_BYTES:
-            return None, f"{path}: skipped, larger than {MAX_ENV_FILE_BYTES} bytes"
-        data = path.read_bytes()
+        data = safeio.read_bytes(path, limit=MAX_ENV_FILE_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except safeio.UnsafeFileError as exc:
+        if stat.S_ISDIR(_mode(path)):
+            return None, None  # a folder named .env is not a .env file (the CLI skips it too)
+        return None, f"skipped {exc}"
     except OSError as exc:
         return None, f"{path}: unreadable ({exc.strerror or type(exc).__name__})"
     if b"\0" in data:
@@ -243,6 +247,13 @@ def read_env_file(path: Path) -> tuple[dict[str, tuple[str, int | None]] | None,
     # A line without "=" gives None; npm dotenv ignores such lines.
     entries = {k: (v, lines.get(k)) for k, v in values.items() if v is not None}
     return entries, None
+
+
+def _mode(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return 0
 
 
 def _walk_project_dirs(start: Path, home: Path | None) -> list[Path]:

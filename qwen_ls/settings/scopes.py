@@ -254,13 +254,66 @@ class Layer:
     path: Path
     text: str = field(repr=False)
     value: dict[str, Any] | None = field(repr=False)
+    problem: str | None = None
+    """Why the file on disk was not read (a FIFO, a device, above the size limit...), else None."""
 
 
-def _read_text(path: Path) -> str | None:
+MAX_DEPTH = 64
+"""Containers nested deeper than this in another scope's file are cut (see :func:`bound_depth`)."""
+
+
+def bound_depth(value: Any, max_depth: int = MAX_DEPTH) -> Any:
+    """Return a copy of ``value`` whose containers below ``max_depth`` levels are emptied.
+
+    No setting of the CLI nests more than a dozen levels, but a hostile file can nest 100 000
+    (the merge, ``auth status`` and ``model list`` would hit Python's recursion limit). The copy
+    is built without recursion; a cut container keeps its type (``{}`` / ``[]``), so type checks
+    still see an object or an array. The analysis of the open document reads its own full value.
+    """
+    if not isinstance(value, dict | list) or _depth_within(value, max_depth):
+        return value
+    root: Any = {} if isinstance(value, dict) else []
+    stack: list[tuple[Any, Any, int]] = [(value, root, 1)]
+    while stack:
+        src, dst, depth = stack.pop()
+        items = src.items() if isinstance(src, dict) else enumerate(src)
+        for key, child in items:
+            if isinstance(child, dict | list):
+                copy_ = {} if isinstance(child, dict) else []
+                if depth < max_depth:
+                    stack.append((child, copy_, depth + 1))
+                child = copy_
+            if isinstance(dst, dict):
+                dst[key] = child
+            else:
+                dst.append(child)
+    return root
+
+
+def _depth_within(value: Any, max_depth: int) -> bool:
+    """Tell, without recursion, whether ``value`` nests at most ``max_depth`` containers."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return True
+
+
+def _read_text(path: Path) -> tuple[str | None, str | None]:
+    """Return ``(text, problem)``: the text of a readable file, or why it was refused."""
+    from qwen_ls import safeio
+
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+        return safeio.read_text(path, errors="replace"), None
+    except safeio.UnsafeFileError as exc:
+        return None, str(exc)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except OSError as exc:
+        return None, f"{path}: unreadable ({exc.strerror or type(exc).__name__})"
 
 
 def load_layers(
@@ -299,12 +352,16 @@ def load_layers(
             text = open_by_real.get(os.path.realpath(path))
         except (OSError, ValueError):
             text = None
+        problem = None
         if text is None:
-            text = _read_text(path)
+            text, problem = _read_text(path)
         if text is None:
+            if problem is not None:
+                layers.append(Layer(scope, path, "", None, problem))
             continue
         value = parse_settings_text(text)
-        layers.append(Layer(scope, path, text, value if isinstance(value, dict) else None))
+        value = bound_depth(value) if isinstance(value, dict) else None
+        layers.append(Layer(scope, path, text, value))
     layers.sort(key=lambda layer: SCOPES.index(layer.scope))
     return layers
 

@@ -282,15 +282,18 @@ def test_huge_file_skipped(home, ws, monkeypatch):
 
 
 def test_unreadable_file_skipped(home, ws, monkeypatch):
+    from qwen_ls import safeio
+
     path = write(home / ".env", "A=1\n")
-    real_read_bytes = Path.read_bytes
+    real_read_bytes = safeio.read_bytes
 
-    def deny(self):
-        if self == path:
+    def deny(p, **kwargs):
+        if Path(p) == path:
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_read_bytes(p, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    # every reader goes through qwen_ls.safeio (root ignores chmod 000, so simulate the refusal)
+    monkeypatch.setattr(safeio, "read_bytes", deny)
     res = resolve_env(ws, env(home), {})
     assert res.lookup("A") is None and any("unreadable (Permission denied)" in n for n in res.notes)
 
