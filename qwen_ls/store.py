@@ -33,9 +33,8 @@ import json
 import logging
 import os
 import re
-import shutil
 import stat
-import subprocess
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -159,6 +158,8 @@ class WriteOutcome:
     edits: list[TextEdit] = field(default_factory=list)
     text: str = ""
     """The new text of the file (or buffer)."""
+    target: Path | None = None
+    """The real file written on disk (differs from ``path`` behind a symlink)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,14 +185,89 @@ def resolve_target(path: Path) -> Path:
     -------
     Path
         ``path`` itself when it is not a symlink.
+
+    Raises
+    ------
+    StoreError
+        The chain loops (more than 40 links).
     """
     path = Path(os.path.abspath(path))
     seen = 0
-    while path.is_symlink() and seen < 40:
+    while path.is_symlink():
+        if seen >= 40:
+            raise StoreError(f"{path} is a loop of symbolic links; nothing was written.")
         link = Path(os.readlink(path))
         path = Path(os.path.normpath(path.parent / link)) if not link.is_absolute() else link
         seen += 1
     return path
+
+
+def _within(path: Path | str, root: Path | str) -> bool:
+    path, root = os.path.normpath(path), os.path.normpath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def guard_target(path: Path, workspace: Path | None = None) -> Path:
+    """Resolve the file a write to ``path`` changes, refusing links that leave the workspace.
+
+    A path inside ``workspace`` (the folder a repository was cloned into: hostile) may go
+    through symlinks only when every link on the way, folders included, resolves to an existing
+    place inside the workspace. A path outside it (the user's own ``~/.qwen`` files, which people
+    link into a dotfiles repository) follows its links, but never creates a folder through one.
+
+    Parameters
+    ----------
+    path
+        The file the caller names.
+    workspace
+        The workspace folder, or ``None`` when there is none.
+
+    Returns
+    -------
+    Path
+        The real file to write (symlinks resolved).
+
+    Raises
+    ------
+    StoreError
+        With a message naming the link and where it leads; nothing was written.
+    """
+    path = Path(os.path.abspath(path))
+    if workspace is None or not _within(path, os.path.abspath(workspace)):
+        target = resolve_target(path)
+        if target != path and not os.path.isdir(target.parent):
+            raise StoreError(
+                f"{path} is a symbolic link to {target}, whose folder {target.parent} does not "
+                "exist; qwen-ls does not create folders through a link. Nothing was written."
+            )
+        return target
+    root = Path(os.path.abspath(workspace))
+    root_real = os.path.realpath(root)
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        if not os.path.islink(current):
+            continue
+        real = os.path.realpath(current)
+        what = "the file" if current == path else "the folder"
+        if not os.path.exists(current):
+            raise StoreError(
+                f"Refusing to write {path}: {what} {current} is a dangling symbolic link (to "
+                f"{real}). Nothing was written."
+            )
+        if not _within(real, root_real):
+            raise StoreError(
+                f"Refusing to write {path}: {what} {current} is a symbolic link to {real}, "
+                f"outside the workspace {root}. Nothing was written."
+            )
+    return Path(os.path.realpath(path))
+
+
+def shown(path: Path, written: Path) -> str:
+    """Name a written file for a message: ``path``, or ``path (a link to written)``."""
+    if Path(os.path.abspath(path)) == Path(written):
+        return str(path)
+    return f"{path} (a link to {written})"
 
 
 def ensure_dir(folder: Path, mode: int = DIR_MODE) -> None:
@@ -200,36 +276,36 @@ def ensure_dir(folder: Path, mode: int = DIR_MODE) -> None:
     Parameters
     ----------
     folder
-        The folder to create.
+        The folder to create (symlinks already resolved by :func:`guard_target`).
     mode
         Mode of every folder created (0700 by default, whatever the umask).
+
+    Raises
+    ------
+    OSError
+        A part of the path is a dangling link or not a folder (never created through).
     """
     missing: list[Path] = []
     current = Path(folder)
-    while not current.exists():
+    while not os.path.lexists(current):
         missing.append(current)
         if current.parent == current:
             break
         current = current.parent
+    if os.path.islink(current) and not os.path.isdir(current):
+        raise OSError(errno.ENOTDIR, f"{current} is a dangling symbolic link")
     for created in reversed(missing):
         try:
-            created.mkdir(mode=mode)
+            os.mkdir(created, mode)  # mkdir never follows a link: one that appeared raises EEXIST
         except FileExistsError:
+            if os.path.islink(created) or not os.path.isdir(created):
+                raise
             continue
-        os.chmod(created, mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        fd = os.open(created, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(fd, mode)  # whatever the umask
+        finally:
+            os.close(fd)
 
 
 def atomic_write_bytes(
@@ -239,13 +315,14 @@ def atomic_write_bytes(
     mode: int | None = None,
     temp_name: str | None = None,
     check: Callable[[], bool] | None = None,
+    workspace: Path | None = None,
 ) -> Path:
     """Write ``data`` to ``path`` atomically and return the file actually written.
 
     Parameters
     ----------
     path
-        Destination; a symlink is followed and its target written.
+        Destination; symlinks are resolved by :func:`guard_target` and the target written.
     data
         The complete new content.
     mode
@@ -255,6 +332,8 @@ def atomic_write_bytes(
     check
         Called right before the rename; when it returns ``False`` the temp file is removed and
         :class:`StoreError` is raised (used to detect a concurrent change on disk).
+    workspace
+        The workspace folder: a path inside it may not leave it through a symlink.
 
     Returns
     -------
@@ -264,23 +343,66 @@ def atomic_write_bytes(
     Raises
     ------
     StoreError
-        When ``check`` fails or the write fails; the original file is left intact.
+        When a link leads outside the workspace, ``check`` fails or the write fails; the
+        original file is left intact.
     """
-    target = resolve_target(path)
+    target = guard_target(path, workspace)
     existed = os.path.lexists(target)
     try:
         ensure_dir(target.parent)
-        if mode is None:
-            try:
-                mode = stat.S_IMODE(os.stat(target).st_mode)
-            except FileNotFoundError:
-                mode = FILE_MODE
-        tmp = target.parent / (temp_name or f".{target.name}.qwen-ls.{uuid.uuid4().hex}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise _write_failure(target, exc, existed=existed) from exc
+    try:
+        return _write_in_dir(dir_fd, target, data, mode, temp_name, check, existed, workspace)
+    finally:
+        os.close(dir_fd)
+
+
+def _fd_path(fd: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+def _write_in_dir(dir_fd: int, target: Path, data: bytes, mode: int | None,
+                  temp_name: str | None, check: Callable[[], bool] | None, existed: bool,
+                  workspace: Path | None) -> Path:
+    """The temp-write-rename of :func:`atomic_write_bytes`, inside the opened folder ``dir_fd``."""
+    opened = _fd_path(dir_fd)
+    if workspace is not None and opened is not None \
+            and _within(target, os.path.realpath(workspace)) \
+            and not _within(opened, os.path.realpath(workspace)):
+        # the folder was swapped for a link between the check and the open
+        raise StoreError(f"Refusing to write {target}: its folder now leads to {opened}, outside "
+                         f"the workspace {workspace}. Nothing was written.")
+    name = target.name
+    try:
+        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _write_failure(target, exc, existed=existed) from exc
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        from qwen_ls.safeio import kind_of
+
+        raise StoreError(f"Refusing to write {target}: it is {kind_of(st.st_mode)}, not a "
+                         "regular file. Nothing was written.")
+    if mode is None:
+        mode = stat.S_IMODE(st.st_mode) if st is not None else FILE_MODE
+    owner = _owner_for(st, dir_fd)
+    tmp_name = temp_name or f".{name}.qwen-ls.{uuid.uuid4().hex}.tmp"
+    tmp = target.parent / tmp_name
+    try:
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
+                     dir_fd=dir_fd)
     except OSError as exc:
         raise _write_failure(target, exc, existed=existed) from exc
     try:
         try:
+            if owner is not None:
+                os.fchown(fd, *owner)  # root editing a user's file keeps it theirs
             os.fchmod(fd, mode)
         except OSError as exc:  # the CLI refuses to publish creds it could not chmod
             raise StoreWriteError(
@@ -293,7 +415,7 @@ def atomic_write_bytes(
         os.fsync(fd)
     except BaseException as exc:
         os.close(fd)
-        _unlink_quietly(tmp)
+        _unlink_quietly(tmp_name, dir_fd)
         if isinstance(exc, OSError) and not isinstance(exc, StoreError):
             raise _write_failure(target, exc, existed=existed) from exc
         raise
@@ -301,27 +423,53 @@ def atomic_write_bytes(
         os.close(fd)
         if check is not None and not check():
             raise _ConcurrentChange(
-                f"{path} changed on disk while qwen-ls was writing it; nothing was written."
+                f"{target} changed on disk while qwen-ls was writing it; nothing was written."
             )
+        if not _same_folder(target.parent, dir_fd):
+            raise StoreError(f"Refusing to write {target}: its folder was replaced while "
+                             "qwen-ls was writing. Nothing was written.")
         _failpoint("crash-before-rename")
         _rename(str(tmp), str(target))
     except BaseException as exc:
-        _unlink_quietly(tmp)
+        _unlink_quietly(tmp_name, dir_fd)
         if isinstance(exc, OSError) and not isinstance(exc, StoreError):
             raise _write_failure(target, exc, existed=existed) from exc
         raise
-    _fsync_dir(target.parent)
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
     return target
 
 
-def _unlink_quietly(path: Path) -> None:
+def _owner_for(st: os.stat_result | None, dir_fd: int) -> tuple[int, int] | None:
+    """The owner a rewritten file must keep: the old file's, or the folder's for a new one.
+
+    Only root can give a file away, and only root needs to: anyone else's new file is theirs.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    ref = st if st is not None else os.fstat(dir_fd)
+    return (ref.st_uid, ref.st_gid)
+
+
+def _same_folder(folder: Path, dir_fd: int) -> bool:
     try:
-        os.unlink(path)
+        a, b = os.stat(folder), os.fstat(dir_fd)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _unlink_quietly(path: Path | str, dir_fd: int | None = None) -> None:
+    try:
+        os.unlink(path, dir_fd=dir_fd)
     except OSError:
         pass
 
 
-def write_json_file(path: Path, data: Any, mode: int = FILE_MODE) -> Path:
+def write_json_file(path: Path, data: Any, mode: int = FILE_MODE, *,
+                    workspace: Path | None = None) -> Path:
     """Write ``data`` as pretty JSON (2-space indent) the way the CLI writes ``oauth_creds.json``.
 
     The folder is created with mode 0700, the temporary file is
@@ -335,6 +483,8 @@ def write_json_file(path: Path, data: Any, mode: int = FILE_MODE) -> Path:
         A JSON-serialisable value.
     mode
         File mode (0600 by default).
+    workspace
+        As for :func:`atomic_write_bytes`.
 
     Returns
     -------
@@ -342,7 +492,7 @@ def write_json_file(path: Path, data: Any, mode: int = FILE_MODE) -> Path:
         The file written.
     """
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    target = resolve_target(path)
+    target = guard_target(path, workspace)
     return atomic_write_bytes(
         target,
         text.encode("utf-8"),
@@ -352,12 +502,14 @@ def write_json_file(path: Path, data: Any, mode: int = FILE_MODE) -> Path:
 
 
 def read_text(path: Path) -> str | None:
-    """Read a UTF-8 text file without newline translation; ``None`` when it does not exist."""
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        return None
+    """Read a UTF-8 text file without newline translation; ``None`` when it does not exist.
+
+    Bounded and regular files only (:mod:`qwen_ls.safeio`): a FIFO or a device raises
+    :class:`~qwen_ls.safeio.UnsafeFileError`.
+    """
+    from qwen_ls import safeio
+
+    return safeio.read_text_or_none(path)
 
 
 def _read_for_update(path: Path) -> str | None:
@@ -367,6 +519,8 @@ def _read_for_update(path: Path) -> str | None:
     except UnicodeDecodeError as exc:
         raise StoreError(f"{path} is not UTF-8 text; nothing was written.") from exc
     except OSError as exc:
+        if exc.errno == errno.EINVAL and str(exc).endswith("not read"):  # safeio's refusal
+            raise StoreError(f"Refusing to write {exc}; nothing was written.") from exc
         reason = _ERRNO_REASONS.get(exc.errno or -1) or exc.strerror or type(exc).__name__
         raise StoreError(f"Could not read {path}: {reason}; nothing was written.") from exc
 
@@ -493,11 +647,16 @@ class SettingsStore:
     ----------
     sink
         Where edits to open documents go (the LSP server); ``None`` for the CLI.
+    workspace
+        The workspace folder: files inside it are never written through a link that leaves it
+        (see :func:`guard_target`).
     """
 
-    def __init__(self, sink: EditSink | None = None) -> None:
+    def __init__(self, sink: EditSink | None = None, workspace: Path | None = None) -> None:
         self.sink = sink
         """The editor bridge, or ``None`` when every write goes to disk."""
+        self.workspace = Path(workspace) if workspace is not None else None
+        """The folder whose files may not be written through links leading out of it."""
 
     async def check(self, path: Path) -> str | None:
         """Return why ``path`` cannot be edited (syntax error, not an object), else ``None``.
@@ -507,11 +666,12 @@ class SettingsStore:
         """
         path = Path(path)
         text = self.sink.open_text(path) if self.sink is not None else None
-        if text is None:
-            try:
-                text = _read_for_update(resolve_target(path)) or ""
-            except StoreError as exc:
-                return str(exc)
+        try:
+            target = guard_target(path, self.workspace)
+            if text is None:
+                text = _read_for_update(target) or ""
+        except StoreError as exc:
+            return str(exc)
         return _syntax_refusal(path, text)
 
     async def update(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
@@ -544,6 +704,7 @@ class SettingsStore:
 
     async def _update_open(self, path: Path, base: str, changes: Sequence[Change]) -> WriteOutcome:
         assert self.sink is not None
+        guard_target(path, self.workspace)  # the editor would save through the same link
         refusal = _syntax_refusal(path, base)
         if refusal:
             raise StoreError(refusal)
@@ -559,9 +720,9 @@ class SettingsStore:
         return WriteOutcome(path, changed=True, via_editor=True, edits=edits, text=new)
 
     def _update_disk(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
-        target = resolve_target(path)
+        target = guard_target(path, self.workspace)
         for _attempt in range(_MAX_ATTEMPTS):
-            base = _read_for_update(target)
+            base = _read_settled(target)
             created = base is None
             base_text = base or ""
             refusal = _syntax_refusal(path, base_text)
@@ -578,17 +739,40 @@ class SettingsStore:
                     return False
 
             try:
-                atomic_write_bytes(target, new.encode("utf-8"), check=unchanged)
+                atomic_write_bytes(target, new.encode("utf-8"), check=unchanged,
+                                   workspace=self.workspace)
             except _ConcurrentChange:
                 logger.info("%s changed on disk during a write; re-applying the edit", path)
                 continue
             return WriteOutcome(
-                path, changed=True, created=created, edits=diff_edits(base_text, new), text=new
+                path, changed=True, created=created, edits=diff_edits(base_text, new), text=new,
+                target=target,
             )
         raise StoreError(
             f"{path} kept changing on disk while qwen-ls tried to update it; nothing was written. "
             "Try again once other programs have finished writing it."
         )
+
+
+_SETTLE_READS = 5
+_SETTLE_DELAY = 0.02
+
+
+def _read_settled(target: Path) -> str | None:
+    """Read a file about to be rewritten; an empty read of an existing file is taken again.
+
+    An editor that saves in place truncates the file, then writes it: a read in between sees an
+    empty file, and rewriting that as a new file wipes the user's settings. So an existing file
+    that reads empty is re-read a few times (about 0.1 s in all); only a file that *stays* empty
+    is edited as empty.
+    """
+    text = _read_for_update(target)
+    for _ in range(_SETTLE_READS):
+        if text is None or text.strip(BOM + " \t\r\n"):
+            return text
+        time.sleep(_SETTLE_DELAY)
+        text = _read_for_update(target)
+    return text
 
 
 def update_settings_sync(path: Path, changes: Sequence[Change]) -> WriteOutcome:
@@ -657,48 +841,79 @@ def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
 # .env files
 # --------------------------------------------------------------------------------------------
 
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_BARE_VALUE = re.compile(r"^[A-Za-z0-9_\-.:/+@%,=~^]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BARE_VALUE = re.compile(r"^[A-Za-z0-9_\-.:/+@%,=]*$")
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+SHELL_SENSITIVE_NAMES = frozenset({
+    "BASH_ENV", "ENV", "PROMPT_COMMAND", "PS0", "PS1", "PS2", "PS3", "PS4", "IFS", "PATH",
+    "SHELLOPTS", "BASHOPTS", "CDPATH", "GLOBIGNORE", "HOME", "SHELL", "ZDOTDIR",
+    "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH",
+    "NODE_OPTIONS", "NODE_PATH", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PERL5OPT",
+    "PERL5LIB", "RUBYOPT", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "EDITOR", "VISUAL",
+    "PAGER", "BROWSER",
+})
+"""Names a ``.env`` written by qwen-ls never sets: sourced by a shell (``set -a; . .env``) or
+loaded by a program, they make it run something (``PROMPT_COMMAND``, ``PS1``, ``LD_PRELOAD``...)."""
 
 
-def quote_env_value(value: str) -> str:
-    r"""Return ``value`` written so that python-dotenv and Node's dotenv both read it back as is.
-
-    Parameters
-    ----------
-    value
-        The value; newlines and other control characters are refused.
-
-    Returns
-    -------
-    str
-        The bare value when it holds only safe characters, else a single-quoted value (literal
-        in both readers), else a double-quoted one with ``"`` escaped.
+def check_env_name(name: str) -> None:
+    """Refuse a variable name that a shell cannot assign or that changes what programs run.
 
     Raises
     ------
     ValueError
-        The value cannot be represented safely.
+        With the reason, for the user.
     """
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if not _ENV_NAME.match(name):
+        raise ValueError(f"{name[:64]!r} is not a valid environment variable name (letters, "
+                         "digits and _ only); not written.")
+    if name.upper() in SHELL_SENSITIVE_NAMES or name.upper().startswith(("BASH_FUNC_", "LD_")):
+        raise ValueError(f"{name} changes what a shell or program runs; qwen-ls does not write it "
+                         "to a .env file.")
+
+
+def quote_env_value(value: str) -> str:
+    r"""Return ``value`` written so that every reader takes it literally and nothing runs.
+
+    The readers are python-dotenv (with or without interpolation), the CLI's npm ``dotenv`` and a
+    shell that sources the file (``set -a; . .qwen/.env``). A bare value is used when it holds only
+    characters that mean nothing to any of them; anything else is single-quoted, which all three
+    read literally (no ``$(...)``, backtick or ``$VAR`` expansion in a shell) as long as the value
+    holds no single quote, no backslash (python-dotenv unescapes ``\'`` inside single quotes) and
+    no ``${`` (python-dotenv's default interpolation). Such values are refused, saying why.
+
+    Parameters
+    ----------
+    value
+        The value.
+
+    Returns
+    -------
+    str
+        The bare or single-quoted value.
+
+    Raises
+    ------
+    ValueError
+        The value cannot be represented safely (the message says which character).
+    """
+    if _UNSAFE_CHARS.search(value):
         raise ValueError("The value contains a line break or control character; not written.")
-    if "\\" in value:
-        # python-dotenv unescapes backslashes inside quotes and Node's dotenv does not
-        raise ValueError("The value contains a backslash; add it to the .env file by hand.")
     if _BARE_VALUE.match(value):
         return value
-    if "'" not in value:
-        return f"'{value}'"
-    if "${" in value:
-        raise ValueError("The value mixes a quote and '${'; add it to the .env file by hand.")
-    return '"' + value.replace('"', '\\"') + '"'
+    for bad, why in (("'", "a single quote"), ("\\", "a backslash"), ("${", "'${'")):
+        if bad in value:
+            raise ValueError(f"The value contains {why}, which a shell or python-dotenv would "
+                             "not read literally; add it to the .env file by hand.")
+    return f"'{value}'"
 
 
 def _assignment_re(name: str) -> re.Pattern[str]:
     return re.compile(rf"^(?P<indent>[ \t]*)(?P<export>export[ \t]+)?{re.escape(name)}[ \t]*=")
 
 
-def write_env_var(path: Path, name: str, value: str) -> Path:
+def write_env_var(path: Path, name: str, value: str, *, workspace: Path | None = None) -> Path:
     """Create or update ``name=value`` in a ``.env`` file, atomically, with mode 0600.
 
     Other lines and comments are kept. An existing assignment is replaced in place (every one of
@@ -712,16 +927,24 @@ def write_env_var(path: Path, name: str, value: str) -> Path:
         Variable name.
     value
         Secret value; never logged.
+    workspace
+        The workspace folder (a ``.env`` inside it is never written through a link out of it).
 
     Returns
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    ValueError
+        The name or the value cannot be written safely (see :func:`quote_env_value`).
+    StoreError
+        A link leads outside the workspace, or the write failed.
     """
-    if not _ENV_NAME.match(name):
-        raise ValueError(f"{name!r} is not a valid environment variable name")
+    check_env_name(name)
     line_value = quote_env_value(value)
-    target = resolve_target(path)
+    target = guard_target(path, workspace)
     pattern = _assignment_re(name)
     for _attempt in range(_MAX_ATTEMPTS):
         base = _read_for_update(target)
@@ -746,7 +969,7 @@ def write_env_var(path: Path, name: str, value: str) -> Path:
         mode = FILE_MODE if base is None else _private_mode(target)
         try:
             return atomic_write_bytes(target, new.encode("utf-8"), mode=mode,
-                                      check=_unchanged_check(target, base))
+                                      check=_unchanged_check(target, base), workspace=workspace)
         except _ConcurrentChange:
             logger.info("%s changed on disk during a write; re-applying the edit", path)
             continue
@@ -772,9 +995,9 @@ def _unchanged_check(path: Path, expected: str | None) -> Callable[[], bool]:
     return check
 
 
-def remove_env_var(path: Path, name: str) -> bool:
+def remove_env_var(path: Path, name: str, *, workspace: Path | None = None) -> bool:
     """Remove every assignment of ``name`` from a ``.env`` file; ``True`` when one was removed."""
-    target = resolve_target(path)
+    target = guard_target(path, workspace)
     pattern = _assignment_re(name)
     for _attempt in range(_MAX_ATTEMPTS):
         base = _read_for_update(target)
@@ -787,7 +1010,7 @@ def remove_env_var(path: Path, name: str) -> bool:
             return False
         try:
             atomic_write_bytes(target, (bom + "".join(kept)).encode("utf-8"),
-                               check=_unchanged_check(target, base))
+                               check=_unchanged_check(target, base), workspace=workspace)
         except _ConcurrentChange:
             continue
         return True
@@ -807,17 +1030,23 @@ class Snapshot:
     """Folders above the file that did not exist yet (deepest first)."""
 
 
-def snapshot(path: Path) -> Snapshot:
-    """Record the current content and mode of ``path`` (the symlink target) for :func:`restore`."""
-    target = resolve_target(path)
+def snapshot(path: Path, *, workspace: Path | None = None) -> Snapshot:
+    """Record the current content and mode of ``path`` (the symlink target) for :func:`restore`.
+
+    ``workspace`` as for :func:`guard_target`: a link out of the workspace is refused here,
+    before the multi-file operation writes anything.
+    """
+    from qwen_ls import safeio
+
+    target = guard_target(path, workspace)
     missing: list[Path] = []
     folder = target.parent
-    while not folder.exists() and folder.parent != folder:
+    while not os.path.lexists(folder) and folder.parent != folder:
         missing.append(folder)
         folder = folder.parent
     try:
-        return Snapshot(target, target.read_bytes(), stat.S_IMODE(os.stat(target).st_mode))
-    except FileNotFoundError:
+        return Snapshot(target, safeio.read_bytes(target), stat.S_IMODE(os.stat(target).st_mode))
+    except (FileNotFoundError, NotADirectoryError):
         return Snapshot(target, None, None, tuple(missing))
     except OSError as exc:
         raise StoreError(f"Could not read {target}: {exc.strerror}; nothing was written.") from exc
@@ -849,28 +1078,56 @@ def restore(snap: Snapshot) -> None:
 
 def _git_root(folder: Path) -> Path | None:
     for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
+        if os.path.lexists(candidate / ".git"):
             return candidate
     return None
 
 
+def _ignore_spec(path: Path) -> Any:
+    """The ``.gitignore``-style rules in ``path`` (bounded read), or ``None`` when missing."""
+    import pathspec
+
+    from qwen_ls import safeio
+
+    try:
+        text = safeio.read_text(path, limit=1_000_000, errors="replace")
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+
+
 def _is_ignored(folder: Path, rel: str) -> bool:
-    git = shutil.which("git")
-    if git:
-        try:
-            proc = subprocess.run(
-                [git, "-C", str(folder), "check-ignore", "-q", "--no-index", rel],
-                capture_output=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            proc = None
-        if proc is not None and proc.returncode in (0, 1):
-            return proc.returncode == 0
-    text = read_text(folder / ".gitignore") or ""
-    wanted = {rel, "/" + rel, Path(rel).name, "*" + Path(rel).suffix}
-    return any(line.strip() in wanted for line in text.splitlines())
+    """Tell whether git would ignore ``folder/rel``, reading the ignore files with pathspec.
+
+    No ``git`` program is run: a repository can put its own ``git`` on a relative ``PATH`` entry,
+    and its config can run programs (``core.fsmonitor``). The rules read are those of git
+    without an index: ``.git/info/exclude`` and each ``.gitignore`` from the repository root down
+    to the file's folder, a deeper file overriding a higher one; the user's global excludes file
+    is not consulted (the worst case is one redundant ``.gitignore`` line).
+    """
+    root = _git_root(folder)
+    if root is None:
+        return False
+    full = Path(os.path.abspath(folder / rel))
+    try:
+        rel_root = full.relative_to(root)
+    except ValueError:
+        return False
+    sources: list[tuple[Path, Path]] = [(root / ".git" / "info" / "exclude", root)]
+    current = root
+    sources.append((root / ".gitignore", root))
+    for part in rel_root.parts[:-1]:
+        current = current / part
+        sources.append((current / ".gitignore", current))
+    ignored = False
+    for file, base in sources:
+        spec = _ignore_spec(file)
+        if spec is None:
+            continue
+        verdict = spec.check_file(full.relative_to(base).as_posix()).include
+        if verdict is not None:
+            ignored = verdict
+    return ignored
 
 
 def ensure_gitignored(folder: Path, rel: str = ".qwen/.env") -> Path | None:
@@ -892,10 +1149,11 @@ def ensure_gitignored(folder: Path, rel: str = ".qwen/.env") -> Path | None:
     if _git_root(folder) is None or _is_ignored(folder, rel):
         return None
     gitignore = folder / ".gitignore"
-    text = read_text(gitignore) or ""
+    target = guard_target(gitignore, folder)
+    text = _read_for_update(target) or ""
     newline = _newline_style(text) if text else "\n"
     if text and not text.endswith(("\n", "\r")):
         text += newline
     text += f"/{rel}{newline}"
-    mode = None if gitignore.exists() else 0o644
-    return atomic_write_bytes(gitignore, text.encode("utf-8"), mode=mode)
+    mode = None if os.path.exists(target) else 0o644
+    return atomic_write_bytes(target, text.encode("utf-8"), mode=mode, workspace=folder)

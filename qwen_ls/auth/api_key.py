@@ -25,6 +25,7 @@ from qwen_ls.store import (
     StoreError,
     ensure_gitignored,
     restore,
+    shown,
     snapshot,
     write_env_var,
 )
@@ -190,10 +191,11 @@ async def sign_in(
     files: list[Path | None] = []
     snapshots = []
     try:
-        snapshots.append(snapshot(env_file))
-        files.append(write_env_var(env_file, env_key, key))
+        snapshots.append(snapshot(env_file, workspace=env.workspace))
+        files.append(write_env_var(env_file, env_key, key, workspace=env.workspace))
         if storage == "workspace" and env.workspace is not None:
-            snapshots.append(snapshot(Path(env.workspace) / ".gitignore"))
+            snapshots.append(snapshot(Path(env.workspace) / ".gitignore",
+                                      workspace=env.workspace))
             files.append(ensure_gitignored(Path(env.workspace), ".qwen/.env"))
         outcome = await env.store.update(settings_file, changes)
     except (StoreError, ValueError, OSError) as exc:
@@ -210,7 +212,8 @@ async def sign_in(
     if outcome.changed:
         files.append(settings_file)
     message = (f"Configured {model_id} ({protocol}) at {url}. Key {mask(key)} saved to "
-               f"{env_file} as {env_key}; selected in {settings_file}.")
+               f"{shown(env_file, files[0] or env_file)} as {env_key}; selected in "
+               f"{shown(settings_file, outcome.target or settings_file)}.")
     shell = env.environ.get(env_key)
     if shell and shell.strip() and shell.strip() != key:
         message += (f" Warning: {env_key} is also set in your shell environment ({mask(shell)}); "

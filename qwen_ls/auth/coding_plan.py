@@ -45,6 +45,7 @@ from qwen_ls.store import (
     InsertAt,
     StoreError,
     restore,
+    shown,
     snapshot,
     write_env_var,
 )
@@ -267,9 +268,9 @@ async def sign_in(
     env_file = env.qwen_home / ".env"
     before = None
     try:
-        before = snapshot(env_file) if storage == "env-file" else None
+        before = snapshot(env_file, workspace=env.workspace) if storage == "env-file" else None
         if storage == "env-file":
-            files.append(write_env_var(env_file, ENV_KEY, key))
+            files.append(write_env_var(env_file, ENV_KEY, key, workspace=env.workspace))
         outcome = await env.store.update(settings_file, changes)
     except (StoreError, ValueError, OSError) as exc:
         message = f"Failed to authenticate with Coding Plan: {exc}"
@@ -283,7 +284,8 @@ async def sign_in(
         return result(False, "error", message, files)
     if outcome.changed:
         files.append(settings_file)
-    where = f"saved to {env_file}" if storage == "env-file" else f"saved in {settings_file} (env)"
+    where = (f"saved to {shown(env_file, files[0])}" if storage == "env-file"
+             else f"saved in {shown(settings_file, outcome.target or settings_file)} (env)")
     lines = [
         f"Successfully authenticated with Alibaba Cloud Coding Plan "
         f"({REGION_LABELS[region]}). Model: {chosen}. Key {mask(key)} {where}.",

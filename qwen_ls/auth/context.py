@@ -36,6 +36,11 @@ class AuthEnv:
     trusted: bool = True
     """Whether the workspace folder is trusted."""
 
+    def __post_init__(self) -> None:
+        # Writes inside the workspace may not follow a link out of it (see store.guard_target).
+        if self.store.workspace is None and self.workspace is not None:
+            self.store.workspace = Path(self.workspace)
+
     @property
     def qwen_home(self) -> Path:
         """``$QWEN_HOME`` or ``~/.qwen``, resolved as the CLI does."""

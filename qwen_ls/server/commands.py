@@ -327,24 +327,31 @@ async def move_secret_to_env(ls: QwenLanguageServer, *args: Any) -> dict[str, An
             "message": "Nothing was moved.",
             "files": [],
         }
-    written = [store.write_env_var(env_file, name, secret)]
+    try:
+        env_written = store.write_env_var(env_file, name, secret, workspace=workspace)
+    except (store.StoreError, ValueError) as exc:  # a link out of the workspace, a bad value
+        return _error(f"Could not move the key to {env_file}: {exc}")
+    written = [env_written]
     if "replaceWith" in arg:
         change = (tuple(path), arg["replaceWith"])
     else:
         change = (tuple(path), name if path[-1] == "envKey" else store.DELETE)
-    outcome = await store.SettingsStore(sink=files).update(file, [change])
-    if outcome.changed:
-        written.append(file)
-    if workspace is not None:
-        ignored = store.ensure_gitignored(workspace)
-        if ignored is not None:
-            written.append(ignored)
+    try:
+        outcome = await store.SettingsStore(sink=files, workspace=workspace).update(file, [change])
+        if outcome.changed:
+            written.append(file)
+        if workspace is not None:
+            ignored = store.ensure_gitignored(workspace)
+            if ignored is not None:
+                written.append(ignored)
+    except store.StoreError as exc:
+        return _error(f"The key was saved to {store.shown(env_file, env_written)}, but {exc}")
     after_change(ls)
     return {
         "ok": True,
         "status": "selected",
-        "message": f"Moved the key to {env_file} as {name} (mode 0600); settings.json no longer "
-        "holds it.",
+        "message": f"Moved the key to {store.shown(env_file, env_written)} as {name} (mode 0600); "
+        "settings.json no longer holds it.",
         "files": [str(p) for p in written],
     }
 

@@ -241,7 +241,7 @@ def test_env_quoting_round_trips_through_python_dotenv(tmp_path_factory, value: 
     try:
         line = quote_env_value(value)
     except ValueError:
-        assert "\\" in value or ("'" in value and "${" in value)
+        assert "\\" in value or "'" in value or "${" in value
         return
     path = tmp_path_factory.mktemp("env") / ".env"
     path.write_text(f"K={line}\n")
