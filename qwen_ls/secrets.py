@@ -90,13 +90,23 @@ def mask(value: str | None) -> str:
     return f"{head}…{value[-4:]}"
 
 
+_ON_REMEMBER: list = []
+
+
+def on_remember(callback) -> None:  # noqa: ANN001 - a no-argument callable
+    """Call ``callback()`` whenever a new secret is remembered (caches of redacted text)."""
+    _ON_REMEMBER.append(callback)
+
+
 def remember(secret: str | None) -> None:
     """Register a secret value seen at run time so that :func:`redact` masks it anywhere."""
     global _KNOWN_RE
-    if not secret or len(secret.strip()) < 6:
+    if not secret or len(secret.strip()) < 6 or secret.strip() in _KNOWN:
         return
     _KNOWN.add(secret.strip())
     _KNOWN_RE = re.compile("|".join(re.escape(s) for s in sorted(_KNOWN, key=len, reverse=True)))
+    for callback in _ON_REMEMBER:
+        callback()
 
 
 # C0 controls (but tab and line feed), DEL, C1 controls, and the bidirectional overrides that

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
 import os
 from collections.abc import Coroutine
@@ -33,6 +34,7 @@ from qwen_ls.secrets import redact
 from qwen_ls.server.config import ServerOptions
 from qwen_ls.server.documents import Documents
 from qwen_ls.server.log import WindowLogHandler
+from qwen_ls.server.outgoing import sanitize
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,17 @@ class QwenProtocol(LanguageServerProtocol):
     - The request's ``workDoneToken`` (client-initiated progress) is kept in
       :data:`WORK_DONE_TOKEN` for the command: pygls unpacks only ``arguments``.
     """
+
+    def _send_data(self, data: Any) -> None:
+        """Send ``data`` with every shown string masked and escaped (see ``server/outgoing``)."""
+        if not data:
+            return
+        try:
+            payload = json.loads(json.dumps(data, default=self._serialize_message))
+        except (TypeError, ValueError):  # pygls reports what it cannot serialise itself
+            super()._send_data(data)
+            return
+        super()._send_data(sanitize(payload))
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
