@@ -33,8 +33,9 @@ secrets.on_remember(_safe.cache_clear)
 
 
 def sanitize(value: Any) -> Any:
-    """Return ``value`` (unstructured JSON: dicts, lists, strings...) with every shown string
-    masked and escaped; containers are copied only where something changed.
+    """Return ``value`` (unstructured JSON) with every shown string masked and escaped.
+
+    Containers are copied only where something changed.
     """
     if isinstance(value, str):
         return _safe(value) if value else value
