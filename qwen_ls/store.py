@@ -722,7 +722,7 @@ class SettingsStore:
     def _update_disk(self, path: Path, changes: Sequence[Change]) -> WriteOutcome:
         target = guard_target(path, self.workspace)
         for _attempt in range(_MAX_ATTEMPTS):
-            base = _read_settled(target)
+            base, signature = _read_settled(target)
             created = base is None
             base_text = base or ""
             refusal = _syntax_refusal(path, base_text)
@@ -732,11 +732,15 @@ class SettingsStore:
             if new == base_text:
                 return WriteOutcome(path, changed=False, text=base_text)
 
-            def unchanged(expected: str | None = base) -> bool:
+            def unchanged(expected: str | None = base,
+                          sig: tuple[int, int, int] | None = signature) -> bool:
+                # the text, and for an empty file also its inode/size/mtime (a file truncated
+                # again between our read and now reads the same but is mid-save)
                 try:
-                    return read_text(target) == expected
+                    same = read_text(target) == expected
                 except (OSError, UnicodeDecodeError):
                     return False
+                return same and (bool((expected or "").strip()) or _signature(target) == sig)
 
             try:
                 atomic_write_bytes(target, new.encode("utf-8"), check=unchanged,
@@ -754,25 +758,45 @@ class SettingsStore:
         )
 
 
-_SETTLE_READS = 5
-_SETTLE_DELAY = 0.02
+_QUIET_SECONDS = 2.0
+_SETTLE_SECONDS = 1.0
 
 
-def _read_settled(target: Path) -> str | None:
-    """Read a file about to be rewritten; an empty read of an existing file is taken again.
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_settled(target: Path) -> tuple[str | None, tuple[int, int, int] | None]:
+    """Read a settings file about to be rewritten, with its ``(inode, size, mtime)``.
 
     An editor that saves in place truncates the file, then writes it: a read in between sees an
     empty file, and rewriting that as a new file wipes the user's settings. So an existing file
-    that reads empty is re-read a few times (about 0.1 s in all); only a file that *stays* empty
-    is edited as empty.
+    that reads empty is edited as empty only when it has not changed for a while; one emptied in
+    the last seconds is re-read for about a second, then refused.
+
+    Raises
+    ------
+    StoreError
+        The file stays empty and keeps being changed.
     """
-    text = _read_for_update(target)
-    for _ in range(_SETTLE_READS):
-        if text is None or text.strip(BOM + " \t\r\n"):
-            return text
-        time.sleep(_SETTLE_DELAY)
+    deadline = time.monotonic() + _SETTLE_SECONDS
+    while True:
         text = _read_for_update(target)
-    return text
+        sig = _signature(target)
+        if text is None or text.strip(BOM + " \t\r\n") or sig is None:
+            return text, sig
+        if time.time() - sig[2] / 1e9 > _QUIET_SECONDS:
+            return text, sig  # empty, and untouched for a while: really an empty file
+        if time.monotonic() > deadline:
+            raise StoreError(
+                f"{target} is empty and was changed a moment ago: another program is probably "
+                "saving it. Nothing was written; try again when it has finished."
+            )
+        time.sleep(0.05)
 
 
 def update_settings_sync(path: Path, changes: Sequence[Change]) -> WriteOutcome:
