@@ -8,7 +8,6 @@ per-path strategies. Everything takes ``environ`` explicitly so tests never read
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
 import tempfile
@@ -262,15 +261,16 @@ MAX_DEPTH = 64
 """Containers nested deeper than this in another scope's file are cut (see :func:`bound_depth`)."""
 
 
-def bound_depth(value: Any, max_depth: int = MAX_DEPTH) -> Any:
+def bound_depth(value: Any, max_depth: int = MAX_DEPTH, *, copy: bool = False) -> Any:
     """Return a copy of ``value`` whose containers below ``max_depth`` levels are emptied.
 
     No setting of the CLI nests more than a dozen levels, but a hostile file can nest 100 000
     (the merge, ``auth status`` and ``model list`` would hit Python's recursion limit). The copy
     is built without recursion; a cut container keeps its type (``{}`` / ``[]``), so type checks
     still see an object or an array. The analysis of the open document reads its own full value.
+    With ``copy`` the result is always a fresh copy (the merge's deep copy, without recursion).
     """
-    if not isinstance(value, dict | list) or _depth_within(value, max_depth):
+    if not isinstance(value, dict | list) or (not copy and _depth_within(value, max_depth)):
         return value
     root: Any = {} if isinstance(value, dict) else []
     stack: list[tuple[Any, Any, int]] = [(value, root, 1)]
@@ -474,7 +474,7 @@ def merge(layers: Sequence[tuple[str, Mapping[str, Any] | None]]) -> dict[str, A
     for scope, value in layers:
         if not isinstance(value, Mapping):
             continue
-        value = copy.deepcopy(dict(value))
+        value = bound_depth(dict(value), copy=True)  # a deep copy that cannot overflow the stack
         if scope == "workspace":
             value = _without_restricted(value)
         _merge_into(result, value, ())
