@@ -32,9 +32,11 @@ _TOKEN_SHAPES = [
 ]
 
 _SECRET_NAME = (
-    r"[A-Za-z0-9_.\-]*(?:api[_\-]?key|apikey|access[_\-]?key|secret|token|passw(?:or)?d|passwd"
-    r"|pwd|credential|auth(?:orization)?|private[_\-]?key|session[_\-]?key|x-api-key|api-key"
-    r"|client[_\-]?secret|cookie|signature)[A-Za-z0-9_.\-]*"
+    r"[A-Za-z0-9_.\-]*(?:api[_\-]?key|apikey|access[_\-]?key|secret|"
+    r"token(?!s|izer|[_\-]?type|[_\-]?count|[_\-]?limit|[_\-]?url|[_\-]?uri|[_\-]?endpoint)"
+    r"|passw(?:or)?d|passwd|pwd|credential|authorization|auth[_\-]?(?:token|key|header)"
+    r"|private[_\-]?key|session[_\-]?key|x-api-key|api-key|client[_\-]?secret|cookie"
+    r"|signature)[A-Za-z0-9_.\-]*"
 )
 
 # Each pattern has one group, "v", the part to mask.
@@ -178,7 +180,8 @@ def _mask_value(match: re.Match[str]) -> str:
         if start < 0:
             continue
         value = match.group(name)
-        if "…" in value or value in ("***", "(not set)") or _is_placeholder(value):
+        if "…" in value or value in ("***", "(not set)") or _is_placeholder(value) \
+                or re.fullmatch(r"[\d.eE+\-]+", value):  # numbers ("maxTokens": 4096)
             return match.group(0)
         whole_start = match.start(0)
         text = match.group(0)
