@@ -166,8 +166,15 @@ def cmd_qwen_oauth(args: argparse.Namespace) -> int:
         if not args.no_browser:
             import webbrowser
 
+            from qwen_ls.auth.common import AuthError, check_browser_uri
+
+            try:  # $BROWSER gets only an https address, the one shown above
+                target = check_browser_uri(complete or uri)
+            except AuthError as exc:
+                _err(str(exc))
+                return
             with contextlib.suppress(Exception):
-                webbrowser.open(complete or uri)
+                webbrowser.open(target)
 
     env = _env(args)
     options = oauth.PollOptions()

@@ -144,14 +144,93 @@ def check_url(url: str, what: str) -> str:
     return url.strip().rstrip("/")
 
 
+MAX_BODY_BYTES = 1_000_000
+"""The largest answer body read from any provider (real answers are a few kB)."""
+
+
+class ResponseTooLarge(httpx.TransportError):
+    """A provider's answer went past :data:`MAX_BODY_BYTES`; reading stopped there."""
+
+
+class _CappedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, cap: int) -> None:
+        self.inner, self.cap = inner, cap
+
+    async def __aiter__(self):  # noqa: ANN204 - an async iterator of bytes
+        total = 0
+        async for chunk in self.inner:
+            total += len(chunk)
+            if total > self.cap:
+                raise ResponseTooLarge(f"the answer is larger than {self.cap} bytes")
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class _CappedTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport so that no response body is read past ``cap`` bytes."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, cap: int) -> None:
+        self.inner, self.cap = inner, cap
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        response.stream = _CappedStream(response.stream, self.cap)  # type: ignore[arg-type]
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def bounded_number(value: Any, default: float, low: float, high: float) -> float:
+    """Return ``value`` as a number clamped to ``[low, high]``; ``default`` when it is not one.
+
+    Booleans, strings, NaN and infinities are not numbers here (a provider answering
+    ``"expires_in": 1e999`` must not crash the flow or make it wait forever).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if value != value or value in (float("inf"), float("-inf")):
+        return default
+    return float(min(max(value, low), high))
+
+
+def check_browser_uri(uri: str, what: str = "The address") -> str:
+    """Return ``uri`` when it is safe to open in a browser, else raise :class:`AuthError`.
+
+    Only ``https:`` (and ``http:`` to a loopback host) is opened: a provider's answer must not
+    make qwen-ls open ``javascript:``, ``file:`` or ``data:`` addresses, or smuggle control
+    characters or spaces into the command line of ``$BROWSER``.
+    """
+    text = uri.strip() if isinstance(uri, str) else ""
+    parts = urlsplit(text)
+    reason = None
+    if not text or len(text) > 2048:
+        reason = "it is empty or too long"
+    elif any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text):
+        reason = "it contains spaces or control characters"
+    elif parts.scheme not in ("https", "http") or not parts.hostname:
+        reason = f"its scheme is '{parts.scheme or 'none'}', not https"
+    elif parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        reason = "it uses plain http to a host that is not this machine"
+    if reason:
+        raise AuthError(f"{what} {text[:80]!r} was not opened: {reason}. qwen-ls opens only "
+                        "https addresses (http for localhost).")
+    return text
+
+
 def make_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
     """Return an ``httpx.AsyncClient`` for ``url``: no redirects, bounded timeouts.
 
     Proxy variables from the environment apply except for loopback hosts.
     """
     loopback = is_loopback_host(urlsplit(url).hostname)
+    transport = _CappedTransport(httpx.AsyncHTTPTransport(trust_env=not loopback),
+                                 MAX_BODY_BYTES)
     return httpx.AsyncClient(
-        follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=not loopback
+        follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=not loopback,
+        transport=transport, headers={"Accept-Encoding": "identity"},  # no compression bombs
     )
 
 

@@ -38,6 +38,8 @@ from qwen_ls.auth import creds as creds_mod
 from qwen_ls.auth.common import (
     AuthCancelled,
     AuthError,
+    bounded_number,
+    check_browser_uri,
     check_url,
     describe_body,
     error_result,
@@ -79,6 +81,9 @@ T = TypeVar("T")
 OnCode = Callable[[str, str, str, int], Any]
 Progress = Callable[[str], Any]
 
+
+DEVICE_FLOW_DEADLINE_S = 15 * 60
+"""Overall limit of a device flow, besides (and above) the code's own ``expires_in``."""
 
 @dataclass(frozen=True, slots=True)
 class DeviceCode:
@@ -252,18 +257,24 @@ async def request_device_code(
         desc = data.get("error_description") if isinstance(data, dict) else None
         raise AuthError(f"Device authorization failed: {err or 'no device code returned'}"
                         + (f" - {desc}" if desc else ""))
+    uri = check_browser_uri(str(data.get("verification_uri") or ""),
+                            "The verification address from the Qwen OAuth service")
     try:
-        return DeviceCode(
-            device_code=str(data["device_code"]),
-            user_code=str(data.get("user_code") or ""),
-            verification_uri=str(data.get("verification_uri") or ""),
-            verification_uri_complete=str(
-                data.get("verification_uri_complete") or data.get("verification_uri") or ""
-            ),
-            expires_in=int(data.get("expires_in") or 600),
-        )
-    except (TypeError, ValueError) as exc:
-        raise AuthError("Device authorization failed: the answer had an unexpected shape.") from exc
+        complete = check_browser_uri(str(data.get("verification_uri_complete") or uri),
+                                     "The verification address from the Qwen OAuth service")
+    except AuthError:
+        complete = uri  # the one address we show and open: never a different, unsafe one
+    user_code = str(data.get("user_code") or "")
+    if len(user_code) > 64 or any(not c.isprintable() for c in user_code):
+        raise AuthError("Device authorization failed: the user code has an unexpected shape.")
+    return DeviceCode(
+        device_code=str(data["device_code"])[:4096],
+        user_code=user_code,
+        verification_uri=uri,
+        verification_uri_complete=complete,
+        # clamped: a huge or non-finite expires_in must neither crash nor poll for days
+        expires_in=int(bounded_number(data.get("expires_in"), 600, 1, DEVICE_FLOW_DEADLINE_S)),
+    )
 
 
 async def poll_for_token(
@@ -386,10 +397,7 @@ def credentials_from_token(
         raise AuthError("The Qwen OAuth service returned no access token.")
     if not isinstance(refresh, str) or not refresh:
         raise AuthError("The Qwen OAuth service returned no refresh token; nothing was written.")
-    try:
-        expires_in = float(data.get("expires_in") or 3600)
-    except (TypeError, ValueError):
-        expires_in = 3600.0
+    expires_in = bounded_number(data.get("expires_in"), 3600, 1, 366 * 24 * 3600)
     resource = data.get("resource_url") or (previous.resource_url if previous else "")
     remember(access)
     remember(refresh)
@@ -441,7 +449,8 @@ async def sign_in(
         ``SignInResult``: ``signed-in`` with the files written, ``cancelled`` or ``error``.
     """
     opts = options or PollOptions()
-    runner = _Runner(cancel, opts, deadline)
+    # A real total deadline, whatever the caller passes: polling never outlives it.
+    runner = _Runner(cancel, opts, min(deadline or DEVICE_FLOW_DEADLINE_S, DEVICE_FLOW_DEADLINE_S))
     try:
         base = resolve_base_url(base_url, env.environ)
         settings_file = env.user_settings()

@@ -48,8 +48,6 @@ SHOW_DOCUMENTATION = "qwen-ls.showDocumentation"
 CANCEL = "qwen-ls.cancel"
 DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
 
-OAUTH_DEADLINE_S = 15 * 60
-"""Overall limit of a device flow, besides the code's own ``expires_in``."""
 
 
 def _error(message: str) -> dict[str, Any]:
@@ -185,9 +183,16 @@ async def _sign_in_qwen_oauth(ls: QwenLanguageServer, arg: dict[str, Any]) -> An
                 important=True,
             )
             if open_browser and ls.flags.show_document:
+                from qwen_ls.auth.common import AuthError, check_browser_uri
+
+                try:  # only the https address we showed, never javascript:/file:/data:
+                    target = check_browser_uri(uri_complete or uri)
+                except AuthError as exc:
+                    progress.report(str(exc), important=True)
+                    return
                 try:
                     await ls.window_show_document_async(
-                        types.ShowDocumentParams(uri=uri_complete or uri, external=True)
+                        types.ShowDocumentParams(uri=target, external=True)
                     )
                 except Exception as exc:
                     logger.info("showDocument failed: %s", exc)
