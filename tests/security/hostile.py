@@ -178,3 +178,19 @@ class RawLsp:
         assert self.proc.stderr is not None
         return self.proc.stderr.read().decode("utf-8", "replace")
 
+
+
+def shown_part(message: object) -> str:
+    """Everything of a server message that a client may show, as JSON text.
+
+    Left out: texts that are applied, not shown (``newText``, ``insertText``), and what the
+    client hands back to the server unread (``data``, ``arguments``).
+    """
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()
+                    if k not in ("newText", "insertText", "data", "arguments")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+    return json.dumps(strip(message), ensure_ascii=False)

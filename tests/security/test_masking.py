@@ -18,7 +18,7 @@ import json
 import re
 
 import pytest
-from hostile import RawLsp, Repo, run_cli
+from hostile import RawLsp, Repo, run_cli, shown_part
 
 from qwen_ls.secrets import redact
 
@@ -127,18 +127,6 @@ def test_no_cli_output_path_prints_a_secret(repo: Repo, args):
     assert leaked(proc.stdout + proc.stderr) == [], proc.stdout + proc.stderr
 
 
-def _shown(message: object) -> str:
-    """Everything of a server message that a client may show (edit texts and data excluded)."""
-    def strip(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items()
-                    if k not in ("newText", "insertText", "data", "arguments")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-    return json.dumps(strip(message), ensure_ascii=False)
-
-
 def test_no_server_output_path_sends_a_secret(repo: Repo):
     plant(repo)
     settings = repo.qwen / "settings.json"
@@ -165,6 +153,6 @@ def test_no_server_output_path_sends_a_secret(repo: Repo):
     server.drain(1.5)
     stderr = server.close()
     assert any(m.get("method") == "textDocument/publishDiagnostics" for m in server.messages)
-    shown = "\n".join(_shown(m) for m in server.messages)
+    shown = "\n".join(shown_part(m) for m in server.messages)
     assert leaked(shown) == [], [line for line in shown.splitlines() if leaked(line)][:3]
     assert leaked(stderr) == []
