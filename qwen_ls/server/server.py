@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -48,6 +49,15 @@ WORK_DONE_TOKEN: contextvars.ContextVar[Any] = contextvars.ContextVar(
 """The ``workDoneToken`` the client put in the current ``workspace/executeCommand`` request."""
 
 
+class _AnsweredMarker:
+    """What :meth:`QwenProtocol.structure_message` returns for a request it already answered."""
+
+    jsonrpc = "answered"
+
+
+_ANSWERED = _AnsweredMarker()
+
+
 class QwenProtocol(LanguageServerProtocol):
     """pygls' protocol, plus two things commands need.
 
@@ -58,6 +68,35 @@ class QwenProtocol(LanguageServerProtocol):
     - The request's ``workDoneToken`` (client-initiated progress) is kept in
       :data:`WORK_DONE_TOKEN` for the command: pygls unpacks only ``arguments``.
     """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """Deserialize a message; a request pygls cannot read still gets an error answer.
+
+        pygls logs a request whose params do not fit (``params: null``, a string for a
+        position) and drops it, leaving the client waiting forever; LSP wants an answer to
+        every request.
+        """
+        try:
+            return super().structure_message(data)
+        except JsonRpcException:
+            if not (isinstance(data, dict) and "id" in data and "method" in data
+                    and "error" not in data):
+                raise
+            method = str(data.get("method"))[:100]
+            error = JsonRpcInvalidParams(f"Invalid params for {method}")
+            self._send_response(data["id"], None, error.to_response_error())
+            return _ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        """Handle a message; after ``shutdown`` a request is answered with an error, not dropped."""
+        if (self._shutdown and getattr(message, "method", "exit") != "exit"
+                and getattr(message, "id", None) is not None
+                and getattr(message, "result", None) is None and hasattr(message, "params")):
+            # InvalidRequest, as LSP 3.17 asks of requests after shutdown
+            error = JsonRpcException("The server is shutting down; no more requests.", -32600)
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        super().handle_message(message)
 
     def _send_data(self, data: Any) -> None:
         """Send ``data`` with every shown string masked and escaped (see ``server/outgoing``)."""
