@@ -141,6 +141,13 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
         except EOFError:
             _err("Cancelled (end of input); nothing was written.")
             return EXIT_CANCELLED
+        except OSError as exc:  # a read-only disk, a folder where a file should be: one line
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            _err(f"qwen-ls {args.command}: {exc.strerror or exc}{where}")
+            return EXIT_FAIL
+        except Exception as exc:  # noqa: BLE001 - never a traceback on the user's terminal
+            _err(f"qwen-ls {args.command}: unexpected error ({type(exc).__name__}): {exc}")
+            return EXIT_FAIL
 
     return wrapped
 

@@ -120,11 +120,16 @@ def write_credentials(qwen_home: Path, creds: Credentials) -> Path:
 
 def delete_credentials(qwen_home: Path) -> bool:
     """Remove the credentials file; ``True`` when it existed."""
+    path = creds_path(qwen_home)
     try:
-        os.unlink(creds_path(qwen_home))
+        os.unlink(path)
         return True
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
+    except IsADirectoryError as exc:
+        raise AuthError(f"{path} is a folder, not a credentials file; it was not removed.") from exc
+    except OSError as exc:
+        raise AuthError(f"Could not remove {path}: {exc.strerror or exc}.") from exc
 
 
 class RefreshLock:

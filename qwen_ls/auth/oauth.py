@@ -613,6 +613,10 @@ async def refresh_credentials(
 def sign_out(env: AuthEnv) -> dict[str, Any]:
     """Remove ``oauth_creds.json`` and return a ``SignInResult`` (``signed-out``)."""
     path = creds_mod.creds_path(env.qwen_home)
-    if creds_mod.delete_credentials(env.qwen_home):
+    try:
+        removed = creds_mod.delete_credentials(env.qwen_home)
+    except AuthError as exc:
+        return error_result(exc)
+    if removed:
         return result(True, "signed-out", f"Signed out of Qwen OAuth: removed {path}.", [path])
     return result(True, "signed-out", f"Not signed in with Qwen OAuth ({path} does not exist).")
