@@ -51,6 +51,9 @@ typed = st.one_of(
     real_slice,
     st.text(any_char, min_size=1, max_size=6),
     st.sampled_from(["\u2028", "\u2029", "\ud800", "\udfff", "\ud83d\ude00", "\r\n", "\x00"]),
+    # terminal and UI injection: ESC/CSI/OSC sequences, C1 controls, BEL, bidi overrides
+    st.sampled_from(["\x1b[2J", "\x1b]0;title\x07", "\x9b31m", "\x85", "\x07", "\u202e",
+                     "\u2066", "\x7f"]),
 )
 edits = st.builds(Edit, st.floats(0, 1), st.sampled_from([0, 0, 0, 1, 2, 5, 40]),
                   st.one_of(typed, st.just("")))

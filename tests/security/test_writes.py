@@ -233,3 +233,30 @@ def test_owner_and_group_kept_when_root(repo: Repo):
     for path in (settings, env_file):
         st = os.stat(path)
         assert (st.st_uid, st.st_gid) == (4321, 4322)
+
+
+# -- 10. no program from the workspace -------------------------------------------------------
+
+def test_no_git_from_the_workspace_is_ever_run(repo: Repo):
+    (repo.workspace / ".git").mkdir()
+    marker = repo.root / "git-was-run"
+    fake = repo.write(repo.workspace / "bin" / "git", f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    os.chmod(fake, 0o755)
+    proc = run_cli(repo, "auth", "api-key", "--protocol", "openai", "--base-url",
+                   "http://127.0.0.1:9/v1", "--model", "m1", "--env-key", "OPENAI_API_KEY",
+                   "--key", "sk-test-nogit-00004444", "--scope", "workspace",
+                   PATH=f"bin:.:{os.environ['PATH']}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not marker.exists()
+    assert "/.qwen/.env" in (repo.workspace / ".gitignore").read_text()
+
+
+@pytest.mark.parametrize(("rules", "added"), [("*.env\n", False), (".qwen/\n", False),
+                                              ("*.env\n!.qwen/.env\n", True), ("", True),
+                                              ("/other\n", True)])
+def test_gitignore_rules_are_read_like_git(repo: Repo, rules: str, added: bool):
+    (repo.workspace / ".git").mkdir()
+    repo.write(repo.workspace / ".gitignore", rules)
+    written = store.ensure_gitignored(repo.workspace)
+    assert (written is not None) == added
+    assert ("/.qwen/.env" in (repo.workspace / ".gitignore").read_text()) == added
