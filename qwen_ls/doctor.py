@@ -18,7 +18,7 @@ from qwen_ls.secrets import mask, redact
 
 def doctor_report(workspace: Path, environ: Mapping[str, str]) -> dict[str, Any]:
     """The doctor's answer as a JSON-ready dict (no secret unmasked)."""
-    from qwen_ls import jsonc
+    from qwen_ls import jsonc, safeio
     from qwen_ls.analysis import analyze, build_context
     from qwen_ls.settings import scopes
     from qwen_ls.settings.startup import resolve_startup
@@ -30,9 +30,16 @@ def doctor_report(workspace: Path, environ: Mapping[str, str]) -> dict[str, Any]
                   "file": str(s.key_source.file) if s.key_source.file else None}
     problems = []
     for scope, path in scopes.settings_paths(workspace, environ).items():
-        if path is None or not path.is_file():
+        if path is None or not os.path.lexists(path) or path.is_dir():
             continue
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        try:  # bounded, regular files only: a FIFO or a /proc link must not hang or leak
+            text = safeio.read_text(path, errors="replace")
+        except OSError as exc:
+            problems.append({"scope": scope, "path": str(path), "line": 1, "column": 1,
+                             "code": "unreadable", "severity": "error",
+                             "message": redact(str(exc) if isinstance(exc, safeio.UnsafeFileError)
+                                               else f"{path}: {exc.strerror or exc}")})
+            continue
         doc = jsonc.parse(text)
         for f in analyze(doc, build_context(path, workspace, dict(environ))):
             line, col = doc.lines.position(f.span.start, "utf-32")
@@ -81,9 +88,9 @@ def run_doctor(args: Any) -> int:
     workspace = (args.workspace or Path.cwd()).absolute()
     report = doctor_report(workspace, dict(os.environ))
     if args.format == "json":
-        print(json.dumps(report, indent=2))
+        print(redact(json.dumps(report, indent=2)))  # the one mask, on every output path
     else:
-        print(format_report(report))
+        print(redact(format_report(report)))
     return 0 if report["starts"] else 1
 
 

@@ -180,6 +180,9 @@ def _load(workspace: Path | None, environ: Mapping[str, str],
     errors: list[str] = []
     layers: list[scopes.Layer] = []
     for layer in scopes.load_layers(workspace, environ, open_texts=open_texts):
+        if layer.problem is not None:  # a FIFO, a device, above the size limit: not read
+            errors.append(f"Error in {layer.path}: {layer.problem}")
+            continue
         doc = jsonc.parse(layer.text)
         if not doc.cli_readable:
             if layer.scope == "workspace":
@@ -192,7 +195,7 @@ def _load(workspace: Path | None, environ: Mapping[str, str],
         if not isinstance(doc.value, dict):
             errors.append(f"Error in {layer.path}: Settings file is not a valid JSON object.")
             continue
-        value = doc.value
+        value = scopes.bound_depth(doc.value)  # the expansion and the merge recurse
         if needs_rewrite(value):
             out.rewrites.append(layer.path)
             value = migrate_v1(value)

@@ -118,7 +118,8 @@ def test_mask_shows_at_most_the_last_characters_of_short_secrets():
 
 @pytest.mark.parametrize("args", [("check",), ("check", "--format", "json"), ("auth", "status"),
                                   ("auth", "status", "--format", "json"), ("model", "list"),
-                                  ("model", "list", "--format", "json")])
+                                  ("model", "list", "--format", "json"), ("doctor",),
+                                  ("doctor", "--format", "json")])
 def test_no_cli_output_path_prints_a_secret(repo: Repo, args):
     plant(repo)
     proc = run_cli(repo, *args, timeout=60)

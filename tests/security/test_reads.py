@@ -65,7 +65,7 @@ def test_check_refuses_special_settings_files(repo: Repo, kind: str):
 @pytest.mark.parametrize("where", ["workspace-settings", "user-settings", "workspace-env",
                                    "home-env", "oauth-creds"])
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("command", [("auth", "status"), ("model", "list")])
+@pytest.mark.parametrize("command", [("auth", "status"), ("model", "list"), ("doctor",)])
 def test_auth_status_and_model_list_never_hang_on_special_files(repo: Repo, kind: str,
                                                                  where: str, command):
     path = {"workspace-settings": repo.qwen / "settings.json",
@@ -82,7 +82,7 @@ def test_auth_status_and_model_list_never_hang_on_special_files(repo: Repo, kind
 
 
 @pytest.mark.parametrize("command", [("auth", "status"), ("model", "list"),
-                                     ("model", "use", "m1"), ("check",)])
+                                     ("model", "use", "m1"), ("check",), ("doctor",)])
 def test_deep_nesting_in_every_reader(repo: Repo, command):
     deep = "[" * 100_000 + "]" * 100_000
     repo.write(repo.qwen / "settings.json", '{"modelProviders": {"openai": [{"id": "m1", '
