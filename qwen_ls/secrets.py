@@ -9,26 +9,29 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_SHAPES = [
+# (marks, pattern): the pattern runs only when the lowercased text holds one of its marks.
+_TOKEN_SHAPES: list[tuple[tuple[str, ...], str]] = [
     # OpenAI / DashScope / Coding Plan / Anthropic style keys: sk-..., sk-sp-..., sk-ant-...
-    r"\bsk-[A-Za-z0-9_\-]{6,}",
+    (("sk-",), r"\bsk-[A-Za-z0-9_\-]{6,}"),
     # Stripe-style live/test keys
-    r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{8,}",
+    (("sk_", "rk_"), r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{8,}"),
     # Google API keys and OAuth access tokens
-    r"\bAIza[0-9A-Za-z_\-]{20,}",
-    r"\bya29\.[0-9A-Za-z_\-]{10,}",
+    (("aiza",), r"\bAIza[0-9A-Za-z_\-]{20,}"),
+    (("ya29.",), r"\bya29\.[0-9A-Za-z_\-]{10,}"),
     # GitHub, GitLab, Hugging Face, npm, Slack tokens
-    r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})",
-    r"\bglpat-[A-Za-z0-9_\-]{16,}",
-    r"\bhf_[A-Za-z0-9]{16,}",
-    r"\bnpm_[A-Za-z0-9]{20,}",
-    r"\bxox[abprs]-[A-Za-z0-9\-]{10,}",
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})"),
+    (("glpat-",), r"\bglpat-[A-Za-z0-9_\-]{16,}"),
+    (("hf_",), r"\bhf_[A-Za-z0-9]{16,}"),
+    (("npm_",), r"\bnpm_[A-Za-z0-9]{20,}"),
+    (("xox",), r"\bxox[abprs]-[A-Za-z0-9\-]{10,}"),
     # AWS access key ids
-    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+    (("akia", "asia"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     # JWT-like blobs
-    r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{5,}",
+    (("eyj",), r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{5,}"),
     # PEM private keys (the whole block)
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
+    (("-----begin",),
+     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"),
 ]
 
 _SECRET_NAME = (
@@ -44,20 +47,43 @@ _VALUE_SHAPES = [
     # Authorization headers and the like: "Bearer xyz", "Basic xyz" (with or without a name)
     r"(?i)\b(?:bearer|basic|token)[ \t]+(?P<v>[A-Za-z0-9._~+/=\-]{8,})",
     # URL userinfo: scheme://user:pass@host or scheme://token@host
-    r"(?i)\b[a-z][a-z0-9+.\-]*://(?P<v>[^/\s@:'\"<>]+(?::[^/\s@'\"<>]*)?)@",
+    r"://(?P<v>[^/\s@:'\"<>]+(?::[^/\s@'\"<>]*)?)@",
     # credential query parameters
     r"(?i)[?&;](?:api[_\-]?key|apikey|key|token|access_token|refresh_token|id_token|sig"
     r"|signature|secret|client_secret|password|passwd|pwd|auth|code|x-amz-signature"
     r"|x-goog-signature|sas|sv)=(?P<v>[^&#\s'\"<>]{3,})",
-    # JSON members and assignments whose name says secret: "apiKey": "v", API_KEY=v, token: v
-    r"(?i)(?:\"" + _SECRET_NAME + r"\"|'" + _SECRET_NAME + r"'|\b" + _SECRET_NAME + r")"
-    r"[ \t]*[:=][ \t]*(?:\"(?P<v>[^\"\n]{3,})\"|'(?P<v2>[^'\n]{3,})'"
-    r"|(?P<v3>[^\s\"',;}{\]\[)(]{3,}))",
 ]
+# JSON members and assignments ("apiKey": "v", API_KEY=v, token: v): found from each ':' or '='
+# (few per text) by looking back for the name and forward for the value; the value is masked
+# only when the name says secret (_SECRET_NAME_RE).
+_SEPARATOR_RE = re.compile(r"[:=]")
+_PAIR_VALUE_RE = re.compile(
+    r"[ \t]*(?:\"(?P<v>[^\"\n]{3,})\"|'(?P<v2>[^'\n]{3,})'|(?P<v3>[^\s\"',;}{\]\[)(]{3,}))"
+)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SECRET_NAME_RE = re.compile(r"(?i)" + _SECRET_NAME)
+# Cheap first looks (substring tests run at C speed, a regex alternation does not): text
+# without any of these literals cannot match the patterns behind them.
+_VALUE_MARKS = ("bearer", "basic", "token", "://", "=")
+_NAME_MARKS = ("key", "secret", "token", "passw", "pwd", "credential", "auth", "cookie",
+               "signature")
 
-_SECRET_PATTERNS = [re.compile(p) for p in _TOKEN_SHAPES]
-_TOKEN_RE = re.compile("|".join(f"(?:{p})" for p in _TOKEN_SHAPES))
+_TOKEN_RES = [(marks, re.compile(p)) for marks, p in _TOKEN_SHAPES]
+_VALUE_INDEX = len(_TOKEN_RES)
+_PAIR_INDEX = _VALUE_INDEX + 1
+_SECRET_PATTERNS = [pattern for _, pattern in _TOKEN_RES]
 _VALUE_RES = [re.compile(p) for p in _VALUE_SHAPES]
+_MARKS: list[tuple[str, int]] = [
+    *((mark, i) for i, (marks, _) in enumerate(_TOKEN_RES) for mark in marks),
+    *((mark, _VALUE_INDEX) for mark in _VALUE_MARKS),
+    *((mark, _PAIR_INDEX) for mark in _NAME_MARKS),
+]
+"""(lowercase literal, what to run when the text holds it): the cheap first look of redact."""
+_MARK_INDEX: dict[str, set[int]] = {}
+for _mark, _index in _MARKS:
+    _MARK_INDEX.setdefault(_mark, set()).add(_index)
+# One pass over the text finds every mark (longest first, so "github_pat_" wins over "gh").
+_MARK_RE = re.compile("|".join(re.escape(m) for m in sorted(_MARK_INDEX, key=len, reverse=True)))
 _KNOWN: set[str] = set()
 _KNOWN_RE: re.Pattern[str] | None = None
 
@@ -160,10 +186,52 @@ def redact(text: str, *, multiline: bool = True) -> str:
         text = str(text)
     if _KNOWN_RE is not None:
         text = _KNOWN_RE.sub(lambda m: mask(m.group(0)), text)
-    text = _TOKEN_RE.sub(_mask_match, text)
-    for pattern in _VALUE_RES:
-        text = pattern.sub(_mask_value, text)
+    low = text.lower()  # marks are ASCII: lower() never changes where they are
+    hits = {index for mark in set(_MARK_RE.findall(low)) for index in _MARK_INDEX[mark]}
+    for index in sorted(hits):
+        if index < len(_TOKEN_RES):
+            text = _TOKEN_RES[index][1].sub(_mask_match, text)
+        elif index == _VALUE_INDEX:
+            for pattern in _VALUE_RES:
+                text = pattern.sub(_mask_value, text)
+        elif ":" in text or "=" in text:
+            text = _mask_pairs(text)
     return escape_controls(text, multiline=multiline)
+
+
+def _name_before(text: str, end: int) -> str:
+    """The member or variable name that ends at ``end`` (blanks skipped), quotes removed."""
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end > 0 and text[end - 1] in "\"'":
+        quote = text[end - 1]
+        start = text.rfind(quote, max(0, end - 82), end - 1)
+        return text[start + 1 : end - 1] if start >= 0 and "\n" not in text[start:end] else ""
+    start = end
+    while start > 0 and end - start < 80 and text[start - 1] in _NAME_CHARS:
+        start -= 1
+    return text[start:end]
+
+
+def _mask_pairs(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for sep in _SEPARATOR_RE.finditer(text):
+        if sep.start() < last:
+            continue  # inside a value already masked
+        name = _name_before(text, sep.start())
+        if not name or not _SECRET_NAME_RE.fullmatch(name):
+            continue
+        value = _PAIR_VALUE_RE.match(text, sep.end())
+        if value is None:
+            continue
+        out.append(text[last : sep.end()])
+        out.append(_mask_value(value))
+        last = value.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _mask_match(match: re.Match[str]) -> str:
