@@ -37,6 +37,9 @@ class ServerOptions:
     trusted: bool = True
     """Whether the workspace folder is trusted (untrusted: workspace settings and project .env
     are ignored, as the CLI does with folder trust on)."""
+    max_file_bytes: int = 0
+    """Size limit of every file read from disk (0: ``$QWEN_LS_MAX_FILE_BYTES`` or 8 MiB; at most
+    1 GiB). Larger files, and anything that is not a regular file, are refused unread."""
 
 
 def _camel(name: str) -> str:
@@ -52,6 +55,8 @@ def _valid(name: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
     if name == "log_level":
         return value in _LOG_LEVELS
+    if name == "max_file_bytes":
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1 << 30
     return isinstance(value, bool)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from qwen_ls import safeio
 from qwen_ls.features.common import to_offset, to_span
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex, TextEdit
@@ -46,6 +47,7 @@ def initialize(ls: QwenLanguageServer, params: types.InitializeParams) -> None:
     ls.flags = ClientFlags.from_capabilities(params.capabilities, encoding)
     ls.options, problem = parse_options(params.initialization_options)
     ls.documents.trusted = ls.options.trusted
+    safeio.set_max_bytes(ls.options.max_file_bytes or None)
     ls.documents.roots = ls.workspace_roots()
     logging.getLogger("qwen_ls").setLevel(_LOG_LEVELS[ls.options.log_level])
     if problem:
@@ -219,6 +221,7 @@ def apply_options(ls: QwenLanguageServer, raw: Any) -> None:
     """Validate and take client options; show one message when some were invalid."""
     ls.options, problem = parse_options(raw, ls.options)
     ls.documents.trusted = ls.options.trusted
+    safeio.set_max_bytes(ls.options.max_file_bytes or None)
     logging.getLogger("qwen_ls").setLevel(_LOG_LEVELS[ls.options.log_level])
     if problem:
         ls.show_once(problem)

@@ -139,3 +139,16 @@ def test_check_still_shows_the_users_own_dotfiles_link(repo: Repo):
     (repo.home / ".qwen" / "settings.json").symlink_to(dotfiles)
     proc = run_cli(repo, "check", str(repo.home / ".qwen" / "settings.json"), timeout=30)
     assert '{"unknownKeyHere": 1}' in proc.stdout  # the user's own file: echoed as usual
+
+
+@pytest.mark.parametrize("limit", [None, 4096])
+def test_server_size_limit_from_initialization_options(repo: Repo, limit):
+    repo.write(repo.home / ".qwen" / "settings.json", json.dumps(
+        {"security": {"auth": {"selectedType": "openai"}}, "pad": "x" * 10_000}))
+    server = RawLsp(repo)
+    server.initialize(**({"maxFileBytes": limit} if limit else {}))
+    status = server.call("workspace/executeCommand", {"command": "qwen-ls.authStatus",
+                                                       "arguments": [{}]})["result"]
+    server.close()
+    # above the limit the user file is refused unread, so its auth type is not seen
+    assert status["authType"] == (None if limit else "openai"), status
