@@ -90,7 +90,8 @@ def default_paths(cwd: Path, environ: dict[str, str]) -> list[Path]:
     from qwen_ls.settings import scopes
 
     paths = scopes.settings_paths(cwd, environ)
-    return [p for p in paths.values() if p is not None and p.is_file()]
+    # not only regular files: a FIFO or a device in their place must be reported, not skipped
+    return [p for p in paths.values() if p is not None and os.path.lexists(p) and not p.is_dir()]
 
 
 def _fail(message: str) -> int:
@@ -100,7 +101,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``qwen-ls check`` with parsed arguments; returns the exit status."""
-    from qwen_ls import jsonc
+    from qwen_ls import jsonc, safeio
     from qwen_ls.analysis import analyze, build_context
     from qwen_ls.lint import fixer, formats
     from qwen_ls.lint.config import ConfigError, find_config, load_config, split_codes
@@ -136,10 +137,12 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     for path in paths:
         path = path.absolute()
-        try:
-            raw = path.read_bytes()
+        try:  # bounded, regular files only: a FIFO or /dev/zero must not hang the linter
+            raw = safeio.read_bytes(path)
+        except safeio.UnsafeFileError as exc:
+            return _fail(f"cannot read {redact(str(exc), multiline=False)}")
         except OSError as exc:
-            return _fail(f"cannot read {path}: {exc.strerror}")
+            return _fail(f"cannot read {redact(str(path), multiline=False)}: {exc.strerror}")
         text = raw.decode("utf-8", errors="replace")
         ctx = build_context(path, args.workspace, environ)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,30 @@ class Item:
     fix_title: str | None
     related: list[dict[str, Any]] = field(default_factory=list)
     """``{path, shown, line, message}`` of other places involved (line 1-based or ``None``)."""
+    caret: tuple[int, int] | None = None
+    """Start and end column of the caret in the masked :attr:`source` (masking moves it)."""
+    hidden: bool = False
+    """The file was read through a link to another place: its content is never shown."""
+
+
+def read_through_link(path: Path) -> bool:
+    """Tell whether ``path`` was read through a symlink into another folder tree.
+
+    Such a file may be anything the user can read (``/proc/self/environ``, a token file): its
+    content is never echoed. The user's own settings file linked into a dotfiles repository is
+    the exception (their file, their screen).
+    """
+    from qwen_ls.settings import scopes
+
+    if os.path.realpath(path) == os.path.abspath(path):
+        return False
+    user = scopes.settings_paths(None, os.environ).get("user")
+    return not (user is not None and os.path.abspath(user) == os.path.abspath(path))
+
+
+def _hide_quoted(message: str) -> str:
+    """A message without the quoted fragments of the file it may carry."""
+    return re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", "'…'", message)
 
 
 def shown_path(path: Path) -> str:
@@ -69,12 +94,20 @@ def items(results: Sequence[tuple[Path, Any, list]]) -> list[Item]:
 
     out: list[Item] = []
     for path, doc, findings in results:
+        hidden = read_through_link(path)
+        shown_message = (lambda m: redact(_hide_quoted(m), multiline=False)) if hidden \
+            else (lambda m: redact(m, multiline=False))
         for f in findings:
             (l1, c1) = doc.lines.position(f.span.start, "utf-32")
             (l2, c2) = doc.lines.position(f.span.end, "utf-32")
-            source = doc.lines.line_text(l1).rstrip("\r\n")
-            if len(source) > 200:
-                source = source[:200] + "…"
+            raw = "" if hidden else doc.lines.line_text(l1).rstrip("\r\n")
+            if len(raw) > 200:
+                raw = raw[:200] + "…"
+            # masking and escaping change lengths: the caret follows the masked prefix
+            source = redact(raw, multiline=False)
+            end = c2 if l2 == l1 else len(raw)
+            caret = (len(redact(raw[:c1], multiline=False)),
+                     len(redact(raw[:end], multiline=False))) if source != raw else None
             safe = chosen_fix(f) is not None
             unsafe = chosen_fix(f, unsafe=True)
             rule = RULES.get(f.code)
@@ -88,7 +121,7 @@ def items(results: Sequence[tuple[Path, Any, list]]) -> list[Item]:
                         "path": str(r.path),
                         "shown": shown_path(Path(r.path)),
                         "line": line,
-                        "message": redact(r.message),
+                        "message": shown_message(r.message),
                     }
                 )
             out.append(
@@ -98,15 +131,17 @@ def items(results: Sequence[tuple[Path, Any, list]]) -> list[Item]:
                     code=f.code,
                     name=rule.name if rule else f.code,
                     severity=f.severity,
-                    message=redact(f.message),
+                    message=shown_message(f.message),
                     line=l1 + 1,
                     column=c1 + 1,
                     end_line=l2 + 1,
                     end_column=c2 + 1,
-                    source=redact(source),
+                    source=source,
                     fix="safe" if safe else ("unsafe" if unsafe is not None else None),
                     fix_title=redact(str(unsafe.get("title", ""))) if unsafe else None,
                     related=related,
+                    caret=caret,
+                    hidden=hidden,
                 )
             )
     return out
@@ -132,9 +167,14 @@ def full(item: Item, color: bool, verbose: bool = False) -> str:
     source = item.source
     col = item.column - 1
     width = (item.end_column - item.column) if item.end_line == item.line else len(source) - col
+    if item.caret is not None:
+        col, width = item.caret[0], item.caret[1] - item.caret[0]
     caret = " " * col + "^" * min(max(1, width), max(1, len(source) - col))
     gutter = f"{item.line} | "
     lines = [head, f"  {gutter}{source}", f"  {' ' * len(gutter)}{caret}"]
+    if item.hidden:
+        lines = [head, f"  (source not shown: {item.shown} is a symbolic link to a file "
+                 "elsewhere)"]
     if verbose:
         for r in item.related:
             at = f"{r['shown']}:{r['line']}" if r["line"] else r["shown"]
