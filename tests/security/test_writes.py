@@ -33,7 +33,8 @@ def _move_secret(repo: Repo, settings_text: str) -> tuple[dict, RawLsp]:
     uri = server.open(settings)
     answer = server.call("workspace/executeCommand", {
         "command": "qwen-ls.moveSecretToEnv",
-        "arguments": [{"uri": uri, "path": ["env", "OPENAI_API_KEY"], "name": "OPENAI_API_KEY"}]})
+        "arguments": [{"uri": uri, "path": ["env", "OPENAI_API_KEY"], "name": "OPENAI_API_KEY",
+                       "confirmed": True}]})
     return answer, server
 
 
