@@ -817,7 +817,7 @@ def update_settings_sync(path: Path, changes: Sequence[Change]) -> WriteOutcome:
     return SettingsStore()._update_disk(Path(path), changes)
 
 
-def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
+def replace_text(path: Path, base: str, new: str, *, workspace: Path | None = None) -> WriteOutcome:
     """Replace a settings file's whole text, atomically, if it still holds ``base``.
 
     For callers that computed the new text themselves (``qwen-ls check --fix`` applies the
@@ -831,6 +831,8 @@ def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
         The text the new one was computed from.
     new
         The complete new text.
+    workspace
+        The workspace folder: a file inside it is never written through a link out of it.
 
     Returns
     -------
@@ -840,12 +842,13 @@ def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
     Raises
     ------
     StoreError
-        The file changed since ``base`` was read (nothing written), or the write failed.
+        The file changed since ``base`` was read (nothing written), a link leads out of the
+        workspace, or the write failed.
     """
     path = Path(path)
     if new == base:
         return WriteOutcome(path, changed=False, text=base)
-    target = resolve_target(path)
+    target = guard_target(path, workspace)
 
     def unchanged() -> bool:
         try:
@@ -857,8 +860,8 @@ def replace_text(path: Path, base: str, new: str) -> WriteOutcome:
         raise StoreError(
             f"{path} changed on disk while qwen-ls was fixing it; nothing was written."
         )
-    atomic_write_bytes(target, new.encode("utf-8"), check=unchanged)
-    return WriteOutcome(path, changed=True, edits=diff_edits(base, new), text=new)
+    atomic_write_bytes(target, new.encode("utf-8"), check=unchanged, workspace=workspace)
+    return WriteOutcome(path, changed=True, edits=diff_edits(base, new), text=new, target=target)
 
 
 # --------------------------------------------------------------------------------------------

@@ -101,15 +101,15 @@ def write_fixes(
     from qwen_ls.settings import scopes
 
     written: list[Path] = []
-    workspace = None
+    # the project of a workspace file: no write may follow a link out of it
+    env_file, workspace = scopes.secret_env_file(path, environ)
     if result.secrets:
-        env_file, workspace = scopes.secret_env_file(path, environ)
         for name, value in result.secrets:
-            written.append(store.write_env_var(env_file, name, value))
-    outcome = store.replace_text(path, base, result.text)
+            written.append(store.write_env_var(env_file, name, value, workspace=workspace))
+    outcome = store.replace_text(path, base, result.text, workspace=workspace)
     if outcome.changed:
         written.append(path)
-    if workspace is not None:
+    if workspace is not None and result.secrets:
         ignored = store.ensure_gitignored(workspace)
         if ignored is not None:
             written.append(ignored)

@@ -261,3 +261,14 @@ def test_gitignore_rules_are_read_like_git(repo: Repo, rules: str, added: bool):
     written = store.ensure_gitignored(repo.workspace)
     assert (written is not None) == added
     assert ("/.qwen/.env" in (repo.workspace / ".gitignore").read_text()) == added
+
+
+def test_check_fix_never_writes_through_a_link_out_of_the_workspace(repo: Repo):
+    outside = repo.write(repo.root / "outside" / "settings.json",
+                         '{"security": {"auth": {"selectedType": "openai"}}, "modle": {}}\n')
+    before = outside.read_text()
+    (repo.qwen / "settings.json").symlink_to(outside)
+    proc = run_cli(repo, "check", "--fix", "--unsafe-fixes", timeout=60)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert outside.read_text() == before
+    assert "outside the workspace" in proc.stdout + proc.stderr
