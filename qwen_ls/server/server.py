@@ -18,12 +18,14 @@ import asyncio
 import contextvars
 import logging
 import os
+from operator import attrgetter
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -92,6 +94,33 @@ class QwenProtocol(LanguageServerProtocol):
         super()._handle_cancel_notification(msg_id)
 
 
+class Payload:
+    """A message part already in its JSON form, sent as it is (no cattrs conversion).
+
+    Diagnostics of a large file are built as plain dicts (thousands of them); the converter
+    from :func:`make_converter` passes a ``Payload`` through where a result or the params of
+    ``textDocument/publishDiagnostics`` are expected.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def make_converter() -> Any:
+    """pygls' converter, plus pass-through for :class:`Payload`."""
+    converter = default_converter()
+    passthrough = attrgetter("value")
+    converter.register_unstructure_hook(Payload, passthrough)  # union-typed fields (results)
+    publish = converter.get_unstructure_hook(types.PublishDiagnosticsParams)
+    converter.register_unstructure_hook(
+        types.PublishDiagnosticsParams,
+        lambda p: p.value if isinstance(p, Payload) else publish(p),
+    )
+    return converter
+
+
 class QwenLanguageServer(LanguageServer):
     """The language server and all of its state (no module globals)."""
 
@@ -104,6 +133,7 @@ class QwenLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=QwenProtocol,
+            converter_factory=make_converter,
         )
         self.environ: dict[str, str] = dict(os.environ if environ is None else environ)
         """The environment the Qwen Code CLI would inherit: the server's own."""
