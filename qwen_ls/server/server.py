@@ -18,15 +18,14 @@ import asyncio
 import contextvars
 import logging
 import os
-from operator import attrgetter
 from collections.abc import Coroutine
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import default_converter
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.protocol.language_server import lsp_method
 
 from qwen_ls import __version__
@@ -109,7 +108,7 @@ class Payload:
 
 
 def make_converter() -> Any:
-    """pygls' converter, plus pass-through for :class:`Payload`."""
+    """Pygls' converter, plus pass-through for :class:`Payload`."""
     converter = default_converter()
     passthrough = attrgetter("value")
     converter.register_unstructure_hook(Payload, passthrough)  # union-typed fields (results)
