@@ -115,11 +115,18 @@ def make_converter() -> Any:
     converter.register_unstructure_hook(
         types.CompletionItem, _flat_unstructure(converter, types.CompletionItem)
     )
-    publish = converter.get_unstructure_hook(types.PublishDiagnosticsParams)
-    converter.register_unstructure_hook(
-        types.PublishDiagnosticsParams,
-        lambda p: p.value if isinstance(p, Payload) else publish(p),
-    )
+    def publish_params(params: Any) -> dict[str, Any]:
+        # Written out (three fields) rather than wrapping the stock hook, which cattrs would
+        # have to generate at start-up, before the initialize result.
+        if isinstance(params, Payload):
+            return params.value
+        out: dict[str, Any] = {"uri": params.uri}
+        if params.version is not None:
+            out["version"] = params.version
+        out["diagnostics"] = [converter.unstructure(d) for d in params.diagnostics]
+        return out
+
+    converter.register_unstructure_hook(types.PublishDiagnosticsParams, publish_params)
     return converter
 
 
