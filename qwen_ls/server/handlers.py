@@ -115,7 +115,7 @@ def did_open(ls: QwenLanguageServer, params: types.DidOpenTextDocumentParams) ->
 STATUS_AFTER_OPEN_S = 0.3
 """Pause between ``didOpen`` and the first auth status check.
 
-The first check imports the sign-in layer (httpx among it, ~75 ms of CPU); done at once, it would
+The first check imports the status code and reads the credential files; done at once, it would
 sit in front of the ``textDocument/diagnostic`` request a pull client sends right after
 ``didOpen``, so the first squiggles would wait for the status bar."""
 
