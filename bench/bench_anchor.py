@@ -4,7 +4,9 @@ Both servers are driven by the same small asyncio JSON-RPC-over-stdio client bel
 pygls/cattrs conversion on the client side, so the client adds the same small cost to both), in
 one run, alternating qwen-ls / anchor session by session (A B A B ...) for ``--rounds`` rounds.
 
-Performance, for ``bench/corpus.py``'s ``TYPICAL`` and ``large()`` (1.17 MB, 2,000 models):
+Performance, for ``bench/corpus.py``'s ``TYPICAL``, ``large()`` (1.2 MB, 2,000 models) and
+``many_findings()`` (the same file with every ``envKey`` unset: 2,000 findings); each document is
+opened right after ``initialized``, as an editor restoring its open files does:
 
 - start of the process → ``initialize`` result (every session), next to the floors
   ``python -c 'import pygls.lsp.server'`` and ``node -e 0``;
@@ -45,7 +47,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
-from corpus import ENV, TYPICAL, large  # noqa: E402
+from corpus import ENV, TYPICAL, large, many_findings  # noqa: E402
 
 ANCHOR_DIR = REPO / "bench" / "anchor"
 ANCHOR_BIN = ANCHOR_DIR / "node_modules" / "vscode-langservers-extracted" / "bin" / "vscode-json-language-server"
@@ -396,6 +398,9 @@ def perf_docs() -> list[Doc]:
              ("model.name value", '"model": {', '"bench', 1)],
             [("key security.auth.selectedType", '"selectedType"', '"', 3),
              ("key in a provider entry (#1000 envKey)", mid, '"envKey"', 3)]),
+        # The same file with a finding in each of its 2,000 entries (keys unset): diagnostics
+        # only, no completion/hover (they would measure the same as on "large").
+        Doc("many findings", many_findings(), ('"maxRetries": ', "3", "4"), [], []),
     ]
 
 
@@ -420,12 +425,16 @@ async def perf_session(spec: ServerSpec, doc: Doc, folder: Path, pull: bool, rep
         m.add("start -> initialize result", name, s.init_ms)
         mode = "pull" if pull else "push"
         uri, t_open = s.open(path, doc.text)
-        if pull:  # the request goes right after didOpen: time from didOpen to the report
-            await s.pull_diagnostics(uri)
+        # didOpen goes right after `initialized` (an editor restoring its open files): no idle
+        # time for a warm-up. The request goes right after didOpen: time from didOpen on.
+        if pull:
+            _, items = await s.pull_diagnostics(uri)
             m.add(f"{doc.label}: open -> diagnostics (pull)", name, (s.rpc.last_done - t_open) * 1000)
         else:
-            when, _ = await s.rpc.wait_push(uri, 0, 1)
+            when, params = await s.rpc.wait_push(uri, 0, 1)
+            items = params.get("diagnostics", [])
             m.add(f"{doc.label}: open -> diagnostics (push)", name, (when - t_open) * 1000)
+        m.notes[(f"{doc.label}: diagnostics on open ({mode})", name)] = str(len(items))
         needle, a, b = doc.edit_at
         for _ in range(edits):
             text = s.texts[uri]
@@ -536,7 +545,7 @@ async def run_perf(args: argparse.Namespace, root: Path, logs: Path) -> str:
               await floor([PYTHON, "-c", "import pygls.lsp.server"]))
         m.add("node -e 0 (floor)", "anchor", await floor(["node", "-e", "0"]))
         for doc in docs:
-            folder = root / f"ws-{doc.label}"
+            folder = root / f"ws-{doc.label.replace(' ', '-')}"
             for pull in (False, True):
                 for spec in specs:  # A B A B
                     if spec.name in failures:
@@ -692,7 +701,7 @@ def prepare(root: Path) -> None:
     # Every envKey of the corpus is provided, as in a working setup.
     (home / ".qwen" / ".env").write_text("".join(f"{k}={v}\n" for k, v in ENV.items()))
     for doc in perf_docs():
-        f = root / f"ws-{doc.label}" / ".qwen" / "settings.json"
+        f = root / f"ws-{doc.label.replace(' ', '-')}" / ".qwen" / "settings.json"
         f.parent.mkdir(parents=True)
         f.write_text(doc.text)
 
@@ -712,7 +721,8 @@ async def main_async(args: argparse.Namespace) -> int:
         prepare(root)
         print(f"qwen-ls: {PYTHON} -m qwen_ls   anchor: vscode-langservers-extracted "
               f"{anchor_version()} (vscode-json-languageservice {anchor_version('vscode-json-languageservice')})")
-        print(f"typical: {len(TYPICAL.encode())} bytes; large: {len(large().encode()) / 1e6:.2f} MB")
+        print(f"typical: {len(TYPICAL.encode())} bytes; large: {len(large().encode()) / 1e6:.2f} MB; "
+              f"many findings: {len(many_findings().encode()) / 1e6:.2f} MB (every envKey unset)")
         if args.only in (None, "perf"):
             print(f"\n## Performance ({args.rounds} rounds, A B A B; qwen-ls diagnosticDelayMs "
                   f"{'default' if args.qwen_delay_ms is None else args.qwen_delay_ms}, anchor push "

@@ -1,4 +1,4 @@
-"""Documents shared by the benchmarks: a typical settings file and a 1.17 MB one."""
+"""Documents shared by the benchmarks: a typical settings file, a 1.2 MB one, and its twin with many findings."""
 
 from __future__ import annotations
 
@@ -50,3 +50,12 @@ def large(models: int = 2000) -> str:
     doc = {"$version": 4, "security": {"auth": {"selectedType": "openai"}},
            "model": {"name": "bench-model-0001"}, "modelProviders": {"openai": entries}}
     return "// large benchmark file\n" + json.dumps(doc, indent=2) + "\n"
+
+
+def many_findings(models: int = 2000) -> str:
+    """:func:`large` with every ``envKey`` naming a variable nothing provides.
+
+    The same 1.2 MB file, but each of its ``models`` entries gets a real finding (QLS402, no env
+    source provides the key): the "big file with many findings" case.
+    """
+    return large(models).replace('"BENCH_API_KEY_', '"BENCH_UNSET_KEY_')

@@ -14,12 +14,13 @@ import ipaddress
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
-
 from qwen_ls.secrets import redact
+
+if TYPE_CHECKING:
+    import httpx  # imported by make_client: the status check reads files only, and runs often
 
 Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected"]
 
@@ -225,6 +226,8 @@ def make_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient
 
     Proxy variables from the environment apply except for loopback hosts.
     """
+    import httpx
+
     loopback = is_loopback_host(urlsplit(url).hostname)
     transport = _CappedTransport(httpx.AsyncHTTPTransport(trust_env=not loopback),
                                  MAX_BODY_BYTES)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 
 from qwen_ls.analysis.rules import doc_url
-from qwen_ls.analysis.types import Finding
-from qwen_ls.features.common import SOURCE, Files, to_range
+from qwen_ls.analysis.types import Finding, Related
+from qwen_ls.features.common import SOURCE, Files
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex
 
@@ -40,13 +42,18 @@ TAGS = {
 }
 
 
-def to_diagnostics(
+def diagnostic_payloads(
     doc: JsonDocument,
     findings: Iterable[Finding],
     flags: ClientFlags,
     files: Files | None = None,
-) -> list[types.Diagnostic]:
-    """Convert findings to diagnostics in the client's position encoding.
+) -> list[dict[str, Any]]:
+    """Convert findings to LSP ``Diagnostic`` objects as JSON-ready dicts.
+
+    The server sends these as they are: a large file can have thousands of findings, and
+    building ``lsprotocol`` objects only for cattrs to take them apart again cost more than the
+    analysis itself. The dicts are exactly what the ``lsprotocol`` converter makes of the
+    equivalent :func:`to_diagnostics` values (camelCase keys, no ``None`` fields).
 
     Parameters
     ----------
@@ -62,7 +69,7 @@ def to_diagnostics(
 
     Returns
     -------
-    list[types.Diagnostic]
+    list[dict]
         One diagnostic per finding, in the findings' order.
     """
     other_lines: dict[Path, LineIndex | None] = {}
@@ -73,50 +80,78 @@ def to_diagnostics(
             other_lines[path] = LineIndex(text) if text is not None else None
         return other_lines[path]
 
+    encoding = flags.encoding
+    position = doc.lines.position
+    hrefs: dict[str, dict[str, str]] = {}  # one codeDescription per rule, shared
     out = []
     for f in findings:
-        related = None
+        sl, sc = position(f.span.start, encoding)
+        el, ec = position(f.span.end, encoding)
+        item: dict[str, Any] = {
+            "range": {"start": {"line": sl, "character": sc},
+                      "end": {"line": el, "character": ec}},
+            "message": f.message,
+            "severity": SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning).value,
+            "code": f.code,
+        }
+        href = hrefs.get(f.code)
+        if href is None:
+            href = hrefs[f.code] = {"href": doc_url(f.code)}
+        item["codeDescription"] = href
+        item["source"] = SOURCE
+        if flags.diagnostic_tags:
+            tags = [TAGS[t].value for t in f.tags if t in TAGS]
+            if tags:
+                item["tags"] = tags
         if flags.related_information and f.related and files is not None:
-            related = []
-            for r in f.related:
-                lines = lines_of(Path(r.path))
-                if lines is None:
-                    rng = types.Range(
-                        types.Position(r.line or 0, 0), types.Position(r.line or 0, 0)
-                    )
-                elif r.span is not None:
-                    rng = to_range(lines, r.span, flags.encoding)
-                else:
-                    line = r.line or 0
-                    rng = types.Range(
-                        types.Position(line, 0),
-                        types.Position(
-                            line,
-                            len(lines.line_text(line).encode("utf-16-le")) // 2
-                            if flags.encoding == "utf-16"
-                            else len(lines.line_text(line).encode("utf-8"))
-                            if flags.encoding == "utf-8"
-                            else len(lines.line_text(line)),
-                        ),
-                    )
-                related.append(
-                    types.DiagnosticRelatedInformation(
-                        location=types.Location(uri=files.uri(Path(r.path)), range=rng),
-                        message=r.message,
-                    )
-                )
-        tags = [TAGS[t] for t in f.tags if t in TAGS] if flags.diagnostic_tags else []
-        out.append(
-            types.Diagnostic(
-                range=to_range(doc.lines, f.span, flags.encoding),
-                message=f.message,
-                severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
-                code=f.code,
-                code_description=types.CodeDescription(href=doc_url(f.code)),
-                source=SOURCE,
-                related_information=related or None,
-                tags=tags or None,
-                data=f.data,
-            )
-        )
+            related = [_related(r, lines_of(Path(r.path)), files, encoding) for r in f.related]
+            if related:
+                item["relatedInformation"] = related
+        if f.data is not None:
+            item["data"] = f.data
+        out.append(item)
     return out
+
+
+def _related(r: Related, lines: LineIndex | None, files: Files, encoding: str) -> dict[str, Any]:
+    """One ``DiagnosticRelatedInformation`` as a dict (a ``.env`` line, another settings file)."""
+    if lines is None:
+        sl = el = r.line or 0
+        sc = ec = 0
+    elif r.span is not None:
+        sl, sc = lines.position(r.span.start, encoding)
+        el, ec = lines.position(r.span.end, encoding)
+    else:
+        sl = el = r.line or 0
+        sc = 0
+        ec = lines.position(lines.line_start(sl) + len(lines.line_text(sl)), encoding)[1]
+    return {
+        "location": {
+            "uri": files.uri(Path(r.path)),
+            "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
+        },
+        "message": r.message,
+    }
+
+
+def to_diagnostics(
+    doc: JsonDocument,
+    findings: Iterable[Finding],
+    flags: ClientFlags,
+    files: Files | None = None,
+) -> list[types.Diagnostic]:
+    """The same diagnostics as :func:`diagnostic_payloads`, as ``lsprotocol`` values.
+
+    For callers that work with the typed objects (tests, code actions); the server sends the
+    payloads.
+    """
+    converter = _converter()
+    return [converter.structure(d, types.Diagnostic)
+            for d in diagnostic_payloads(doc, findings, flags, files)]
+
+
+@cache
+def _converter() -> Any:
+    from lsprotocol.converters import get_converter
+
+    return get_converter()

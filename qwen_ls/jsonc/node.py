@@ -46,7 +46,7 @@ class Node:
     """
 
     __slots__ = ("_doc", "kind", "span", "key_span", "member_span", "path", "_ts", "_kids",
-                 "_value")
+                 "_value", "_members")
 
     def __init__(
         self,
@@ -69,6 +69,8 @@ class Node:
         self._ts = ts
         self._kids = kids
         self._value = value
+        self._members: dict[str, Node | None] | None = None
+        """Members looked up by :meth:`get` before :meth:`children` built them all."""
 
     def __repr__(self) -> str:
         return f"Node({self.kind}, path={self.path!r}, span=({self.span.start}, {self.span.end}))"
@@ -124,6 +126,13 @@ class Node:
             The child, or None. For duplicate keys the last member wins, as in JSON.parse.
         """
         if self.kind == "object" and isinstance(key, str):
+            if self._kids is None and self._ts is not None:
+                members = self._members
+                if members is None:
+                    members = self._members = {}
+                if key not in members:
+                    members[key] = self._ts_member(key)
+                return members[key]
             found = None
             for child in self.children():
                 if child.path[-1] == key:
@@ -141,27 +150,68 @@ class Node:
             return []
         return [str(child.path[-1]) for child in self.children()]
 
+    def _ts_member(self, key: str) -> Node | None:
+        """The member ``key`` of a tree-backed object, building only that one node.
+
+        Analysis asks for one key of thousands of objects (each provider model's ``envKey``):
+        comparing key texts is several times cheaper than building every member's node.
+        """
+        ts = self._ts
+        assert ts is not None
+        doc = self._doc
+        text = doc.text
+        byte_map = doc.byte_map
+        to_cp = None if byte_map.identity else byte_map.to_cp
+        quoted = f'"{key}"'
+        found = None
+        for pair in ts.named_children:
+            if pair.type != "pair":
+                continue
+            key_ts = pair.child_by_field_name("key")
+            if key_ts is None:
+                continue
+            ks, ke = key_ts.start_byte, key_ts.end_byte
+            if to_cp is not None:
+                ks, ke = to_cp(ks), to_cp(ke)
+            raw = text[ks:ke]
+            if (raw == quoted or ("\\" in raw and decode_string(raw) == key)) and (
+                pair.child_by_field_name("value") is not None
+            ):
+                found = pair
+        if found is None:
+            return None
+        return self._pair_node(found)
+
+    def _pair_node(self, pair: tree_sitter.Node) -> Node | None:
+        """The node of one ``pair`` of a tree-backed object (None for a half-built pair)."""
+        key_ts = pair.child_by_field_name("key")
+        val_ts = pair.child_by_field_name("value")
+        if key_ts is None or val_ts is None:
+            return None
+        doc = self._doc
+        to_cp = doc.byte_map.to_cp
+        ks, ke = to_cp(key_ts.start_byte), to_cp(key_ts.end_byte)
+        raw = doc.text[ks:ke]
+        key = raw[1:-1] if "\\" not in raw else decode_string(raw)
+        vs, ve = to_cp(val_ts.start_byte), to_cp(val_ts.end_byte)
+        return Node(doc, _kind(val_ts), Span(vs, ve), self.path + (key,),
+                    key_span=Span(ks, ke), member_span=Span(ks, ve), ts=val_ts)
+
     def _ts_children(self) -> list[Node]:
         ts = self._ts
         assert ts is not None
         doc = self._doc
         to_cp = doc.byte_map.to_cp
-        text = doc.text
         kids: list[Node] = []
         if self.kind == "object":
+            known = self._members or {}
             for pair in ts.named_children:
-                if pair.type != "pair":
-                    continue
-                key_ts = pair.child_by_field_name("key")
-                val_ts = pair.child_by_field_name("value")
-                if key_ts is None or val_ts is None:
-                    continue
-                ks, ke = to_cp(key_ts.start_byte), to_cp(key_ts.end_byte)
-                raw = text[ks:ke]
-                key = raw[1:-1] if "\\" not in raw else decode_string(raw)
-                vs, ve = to_cp(val_ts.start_byte), to_cp(val_ts.end_byte)
-                kids.append(Node(doc, _kind(val_ts), Span(vs, ve), self.path + (key,),
-                                 key_span=Span(ks, ke), member_span=Span(ks, ve), ts=val_ts))
+                if pair.type == "pair":
+                    node = self._pair_node(pair)
+                    if node is not None:
+                        seen = known.get(node.path[-1])  # the same object get() returned
+                        kids.append(seen if seen is not None and seen.span == node.span
+                                    else node)
         elif self.kind == "array":
             for item in ts.named_children:
                 if item.type in _SKIP_TYPES:

@@ -82,9 +82,12 @@ def auth_env(ls: QwenLanguageServer) -> Any:
 
 async def current_status(ls: QwenLanguageServer) -> dict[str, Any] | None:
     """The ``AuthStatus`` of the workspace, or ``None`` when the auth layer cannot tell."""
-    from qwen_ls.auth import commands as auth_commands
+    # What run_command(AUTH_STATUS) does, without importing the sign-in flows (httpx and the
+    # OAuth client): the status is checked after every open and save, sign-in is rare.
+    from qwen_ls.auth.status import auth_status
 
-    status = await auth_commands.run_command(AUTH_STATUS, {}, auth_env(ls))
+    env = auth_env(ls)
+    status = auth_status(env.workspace, env.environ, env=env)
     return status if isinstance(status, dict) else None
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+
+from qwen_ls.server.server import Payload
 
 if TYPE_CHECKING:
     from qwen_ls.server.documents import Snapshot
@@ -32,14 +34,14 @@ logger = logging.getLogger(__name__)
 _REFRESH = "<refresh>"
 
 
-def diagnostics_for(ls: QwenLanguageServer, snap: Snapshot) -> list[types.Diagnostic]:
-    """The diagnostics of a snapshot, computed once per snapshot and memoised on it."""
+def diagnostics_for(ls: QwenLanguageServer, snap: Snapshot) -> list[dict[str, Any]]:
+    """The diagnostics of a snapshot as JSON-ready dicts, built once and memoised on it."""
     cached = snap.cache.get("diagnostics")
     if cached is None:
-        from qwen_ls.features.diagnostics import to_diagnostics  # lazy: imports the analysis
+        from qwen_ls.features.diagnostics import diagnostic_payloads  # lazy: imports the analysis
         from qwen_ls.server.files import ServerFiles
 
-        cached = to_diagnostics(snap.doc, snap.findings, ls.flags, ServerFiles(ls))
+        cached = diagnostic_payloads(snap.doc, snap.findings, ls.flags, ServerFiles(ls))
         snap.cache["diagnostics"] = cached
     return cached
 
@@ -56,7 +58,7 @@ def publish(ls: QwenLanguageServer, uri: str) -> None:
         return
     diags = diagnostics_for(ls, snap)
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=snap.version)
+        Payload({"uri": uri, "diagnostics": diags, "version": snap.version})
     )
 
 
@@ -145,7 +147,7 @@ def _schedule_refresh(ls: QwenLanguageServer, delay_ms: int | None) -> None:
 
 def pull(
     ls: QwenLanguageServer, params: types.DocumentDiagnosticParams
-) -> types.DocumentDiagnosticReport:
+) -> types.DocumentDiagnosticReport | Payload:
     """Answer ``textDocument/diagnostic``.
 
     Parameters
@@ -157,8 +159,9 @@ def pull(
 
     Returns
     -------
-    DocumentDiagnosticReport
-        A full report (empty for documents qwen-ls does not manage) or an unchanged one.
+    DocumentDiagnosticReport | Payload
+        A full report (empty for documents qwen-ls does not manage; for managed ones a
+        :class:`Payload` of the report's JSON) or an unchanged one.
     """
     uri = params.text_document.uri
     snap = ls.documents.snapshot(uri)
@@ -167,6 +170,4 @@ def pull(
     result_id = snap.result_id
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(
-        items=diagnostics_for(ls, snap), result_id=result_id
-    )
+    return Payload({"kind": "full", "resultId": result_id, "items": diagnostics_for(ls, snap)})

@@ -114,8 +114,17 @@ def did_open(ls: QwenLanguageServer, params: types.DidOpenTextDocumentParams) ->
     ls.run_task(_after_open(ls), "watch and status")
 
 
+STATUS_AFTER_OPEN_S = 0.3
+"""Pause between ``didOpen`` and the first auth status check.
+
+The first check imports the status code and reads the credential files; done at once, it would
+sit in front of the ``textDocument/diagnostic`` request a pull client sends right after
+``didOpen``, so the first squiggles would wait for the status bar."""
+
+
 async def _after_open(ls: QwenLanguageServer) -> None:
     await register_watchers(ls)
+    await asyncio.sleep(STATUS_AFTER_OPEN_S)
     await check_status(ls)
 
 

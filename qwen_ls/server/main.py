@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def tune_gc() -> None:
-    """Collect garbage less often than CPython's defaults.
+    """Collect garbage less often than CPython's defaults (and turn collection back on).
 
     Each version of a large settings file allocates ~100,000 objects (its parsed value), which
     with the default thresholds triggers full collections every few keystrokes, each a pause of
@@ -25,6 +25,7 @@ def tune_gc() -> None:
     # No gc.collect() first: it would cost ~30 ms before the initialize result.
     gc.freeze()  # objects alive after start-up (modules) are never scanned again
     gc.set_threshold(50_000, 20, 50)
+    gc.enable()  # the command line disables it while the server's modules are imported
 
 
 def run_stdio(log_file: str | None = None) -> int:

@@ -20,13 +20,14 @@ import json
 import logging
 import os
 from collections.abc import Coroutine
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.protocol.language_server import lsp_method
 
 from qwen_ls import __version__
@@ -144,6 +145,72 @@ class QwenProtocol(LanguageServerProtocol):
         super()._handle_cancel_notification(msg_id)
 
 
+class Payload:
+    """A message part already in its JSON form, sent as it is (no cattrs conversion).
+
+    Diagnostics of a large file are built as plain dicts (thousands of them); the converter
+    from :func:`make_converter` passes a ``Payload`` through where a result or the params of
+    ``textDocument/publishDiagnostics`` are expected.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def make_converter() -> Any:
+    """Pygls' converter, plus pass-through for :class:`Payload`."""
+    converter = default_converter()
+    passthrough = attrgetter("value")
+    converter.register_unstructure_hook(Payload, passthrough)  # union-typed fields (results)
+    converter.register_unstructure_hook(
+        types.CompletionItem, _flat_unstructure(converter, types.CompletionItem)
+    )
+    def publish_params(params: Any) -> dict[str, Any]:
+        # Written out (three fields) rather than wrapping the stock hook, which cattrs would
+        # have to generate at start-up, before the initialize result.
+        if isinstance(params, Payload):
+            return params.value
+        out: dict[str, Any] = {"uri": params.uri}
+        if params.version is not None:
+            out["version"] = params.version
+        out["diagnostics"] = [converter.unstructure(d) for d in params.diagnostics]
+        return out
+
+    converter.register_unstructure_hook(types.PublishDiagnosticsParams, publish_params)
+    return converter
+
+
+def _flat_unstructure(converter: Any, cls: type) -> Any:
+    """A faster unstructure hook for ``cls`` (a completion list holds dozens of items).
+
+    cattrs' generated hook dispatches every optional field through its union machinery even
+    when it is ``None``, which is most of them. This one reads each field once, leaves out
+    ``None``, passes strings, numbers and booleans through and hands anything else to the
+    converter by its runtime type (enums, markup, text edits, ...): the same JSON, which
+    ``tests/unit/test_server_converter.py`` checks against the stock converter.
+    """
+    import attrs
+
+    names = []
+    for field in attrs.fields(cls):
+        first, *rest = field.name.split("_")
+        names.append((field.name, first + "".join(part.title() for part in rest)))
+    plain = (str, int, float, bool)
+    unstructure = converter.unstructure
+
+    def hook(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key in names:
+            value = getattr(obj, name)
+            if value is not None:
+                out[key] = value if type(value) in plain else unstructure(value)
+        return out
+
+    return hook
+
+
 class QwenLanguageServer(LanguageServer):
     """The language server and all of its state (no module globals)."""
 
@@ -156,6 +223,7 @@ class QwenLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=QwenProtocol,
+            converter_factory=make_converter,
         )
         self.environ: dict[str, str] = dict(os.environ if environ is None else environ)
         """The environment the Qwen Code CLI would inherit: the server's own."""

@@ -22,16 +22,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import ValidationError
+from qwen_ls.settings.quickcheck import certainly_valid
 
-from qwen_ls.settings.models import Settings
-from qwen_ls.settings.schema import build_schema
+# pydantic and the models (qwen_ls.settings.models, qwen_ls.settings.schema) are imported only
+# when a value needs them: building them costs more than a whole first analysis.
 
 __all__ = [
     "MISSING",
     "KeyInfo",
     "SchemaIssue",
     "child_keys",
+    "committed_schema",
     "format_path",
     "key_info",
     "validate",
@@ -112,21 +113,28 @@ class SchemaIssue:
 
 
 @cache
-def _schema() -> dict[str, Any]:
-    # The committed schema is the generated one (a test fails when it is stale); loading it is
-    # ~10x faster than regenerating it from the models, which matters for the first completion.
+def committed_schema() -> dict[str, Any]:
+    """The settings JSON Schema: the committed ``settings.schema.json``, loaded once.
+
+    The committed schema is the generated one (a test fails when it is stale); loading it is
+    ~10x faster than regenerating it from the models, which matters for the first completion.
+    """
     path = Path(__file__).with_name("settings.schema.json")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        from qwen_ls.settings.schema import build_schema
+
         return build_schema()
+
+
 
 
 def _deref(node: dict[str, Any]) -> dict[str, Any]:
     """Follow ``$ref`` (keeping the sibling keys, which describe the field and win)."""
     while "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
-        target = _schema()["$defs"][name]
+        target = committed_schema()["$defs"][name]
         node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
@@ -164,7 +172,7 @@ def _child(node: dict[str, Any], segment: str | int) -> tuple[dict[str, Any], bo
 def _node_at(path: JsonPath) -> tuple[dict[str, Any], bool] | None:
     # A loop, not recursion on path[:-1]: a document nested 10,000 levels deep gives paths that
     # long, and the recursive version raised RecursionError (found by tests/fuzz).
-    found: tuple[dict[str, Any], bool] | None = (_schema(), False)
+    found: tuple[dict[str, Any], bool] | None = (committed_schema(), False)
     for segment in path:
         found = _child(found[0], segment)
         if found is None:
@@ -505,6 +513,12 @@ def validate(value: Any) -> list[SchemaIssue]:
     """
     if not isinstance(value, dict):
         return [SchemaIssue((), "type", "Value must be an object", ["object"])]
+    if certainly_valid(value):
+        return []
+    from pydantic import ValidationError
+
+    from qwen_ls.settings.models import Settings
+
     try:
         Settings.model_validate(value, strict=True)
     except ValidationError as exc:

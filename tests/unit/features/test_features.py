@@ -130,3 +130,27 @@ def test_outline_never_shows_a_secret_value():
     found = symbols.document_symbols(doc, flags, uri="file:///tmp/.qwen/settings.json")
     text = repr(found)
     assert found and "OUTLINESECRET" not in text and "sk-…0000" in text
+
+
+@pytest.mark.parametrize("flags", [VSCODE, PLAIN, ClientFlags(encoding="utf-32",
+                                                              related_information=False,
+                                                              diagnostic_tags=False)],
+                         ids=["vscode", "utf-8", "bare"])
+def test_diagnostic_payloads_are_what_lsprotocol_sends(ctx, flags):
+    # The server sends the dicts as they are; they must be exactly the converter's JSON of the
+    # typed diagnostics (a key misspelt or a None left in would break this round trip).
+    from lsprotocol.converters import get_converter
+
+    from qwen_ls.features.common import MemoryFiles
+
+    text = ('{\n  "selectedAuthType": "openai", "env": {"K1": "sk-abcdefghijkl9z9z"},\n'
+            '  "ui": {"hideTipz": 1, "theme": "ü"},\n  "model": {"name": "nope"}\n}\n')
+    doc = parse(text)
+    findings = analyze(doc, ctx)
+    files = MemoryFiles({p: p.read_text() for p in ctx.env({}).files if p.exists()})
+    payloads = diagnostics.diagnostic_payloads(doc, findings, flags, files)
+    typed = diagnostics.to_diagnostics(doc, findings, flags, files)
+    assert len(payloads) == len(findings) >= 4
+    assert get_converter().unstructure(typed) == payloads
+    if flags.related_information:
+        assert any("relatedInformation" in p for p in payloads)
