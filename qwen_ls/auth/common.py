@@ -149,41 +149,6 @@ MAX_BODY_BYTES = 1_000_000
 """The largest answer body read from any provider (real answers are a few kB)."""
 
 
-class ResponseTooLarge(httpx.TransportError):
-    """A provider's answer went past :data:`MAX_BODY_BYTES`; reading stopped there."""
-
-
-class _CappedStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, cap: int) -> None:
-        self.inner, self.cap = inner, cap
-
-    async def __aiter__(self):  # noqa: ANN204 - an async iterator of bytes
-        total = 0
-        async for chunk in self.inner:
-            total += len(chunk)
-            if total > self.cap:
-                raise ResponseTooLarge(f"the answer is larger than {self.cap} bytes")
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class _CappedTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport so that no response body is read past ``cap`` bytes."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, cap: int) -> None:
-        self.inner, self.cap = inner, cap
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        response.stream = _CappedStream(response.stream, self.cap)  # type: ignore[arg-type]
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 def bounded_number(value: Any, default: float, low: float, high: float) -> float:
     """Return ``value`` as a number clamped to ``[low, high]``; ``default`` when it is not one.
 
@@ -228,8 +193,10 @@ def make_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient
     """
     import httpx
 
+    from qwen_ls.auth.capped import CappedTransport
+
     loopback = is_loopback_host(urlsplit(url).hostname)
-    transport = _CappedTransport(httpx.AsyncHTTPTransport(trust_env=not loopback),
+    transport = CappedTransport(httpx.AsyncHTTPTransport(trust_env=not loopback),
                                  MAX_BODY_BYTES)
     return httpx.AsyncClient(
         follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=not loopback,
