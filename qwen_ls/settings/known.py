@@ -1,8 +1,8 @@
 """Facts about the Qwen Code CLI (0.24.4) expressed as data.
 
 Everything here mirrors a constant or a message of the real CLI (see
-``qwen-code-facts.md`` in the shared reference folder, cited as "facts §N"). Nothing in this module
-does I/O; diagnostics, completion, hover and the auth flows read these tables.
+``docs/reference/qwen-code-facts.md`` in the repository, cited as "facts §N"). Nothing in this
+module does I/O; diagnostics, completion, hover and the auth flows read these tables.
 
 Groups:
 
