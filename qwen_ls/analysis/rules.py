@@ -512,10 +512,12 @@ _RULE_LIST: list[Rule] = [
         "QLS406",
         "plaintext-secret",
         "warning",
-        "An API key in plain text in settings.json env. Move it to .qwen/.env (mode 0600, "
-        "git-ignored); settings.json is often shared or synced.",
+        "An API key in plain text in settings.json env: information in the user file (the CLI "
+        "documents that setup), a warning in a workspace file, an error when git tracks the file. "
+        "Move it to .qwen/.env (mode 0600, git-ignored).",
         '{\n  "env": {"OPENAI_API_KEY": "' + _FAKE_KEY + '"}\n}\n',
         '{\n  "env": {}\n}\n',
+        scope="workspace",
     ),
     Rule(
         "QLS407",
