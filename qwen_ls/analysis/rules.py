@@ -322,6 +322,19 @@ _RULE_LIST: list[Rule] = [
         '  "security": {"auth": {"selectedType": "openai"}}\n}\n',
         env={"OPENAI_API_KEY": _FAKE_KEY},
     ),
+    Rule(
+        "QLS212",
+        "key-without-env-key",
+        "warning",
+        "qwen -p would stop for a missing API key that no envKey names: the selected model has "
+        "no provider entry with an envKey (or is the protocol's default model), so the CLI reads "
+        "the protocol's default variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY) or "
+        "security.auth.apiKey, and nothing provides it. Reported on the model.name (or "
+        "selectedType) that picks the model.",
+        '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
+        '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
+        good_env={"OPENAI_API_KEY": _FAKE_KEY},
+    ),
     # ---- QLS3xx modelProviders ---------------------------------------------------------------
     Rule(
         "QLS301",
