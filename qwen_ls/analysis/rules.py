@@ -470,6 +470,21 @@ _RULE_LIST: list[Rule] = [
         '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
         env={"OPENAI_API_KEY": _FAKE_KEY},
     ),
+    Rule(
+        "QLS313",
+        "generation-field-ignored",
+        "warning",
+        "A provider model's generationConfig field that its protocol's content generator never "
+        "reads (for example extra_body on anthropic or gemini, timeout on gemini, cacheRetention "
+        "on openai): it silently has no effect.",
+        '{\n  "modelProviders": {"anthropic": [{"id": "claude-sonnet-4", "envKey": "ANTHROPIC_API_KEY",\n'
+        '    "baseUrl": "https://api.anthropic.com",\n'
+        '    "generationConfig": {"extra_body": {"top_k": 5}}}]}\n}\n',
+        '{\n  "modelProviders": {"anthropic": [{"id": "claude-sonnet-4", "envKey": "ANTHROPIC_API_KEY",\n'
+        '    "baseUrl": "https://api.anthropic.com",\n'
+        '    "generationConfig": {"samplingParams": {"top_k": 5}}}]}\n}\n',
+        env={"ANTHROPIC_API_KEY": _FAKE_KEY},
+    ),
     # ---- QLS4xx keys and environment ---------------------------------------------------------
     Rule(
         "QLS401",
