@@ -556,6 +556,13 @@ def _newline_style(text: str) -> str:
     return "\r\n" if crlf and not lf else "\n"
 
 
+#: What a settings file qwen-ls creates starts from. ``$version: 4`` is the CLI's current
+#: schema version: a file without it is migrated and rewritten on the CLI's next start (mode
+#: 0644, facts §0), while an existing file never gets it from us, since stamping an old file
+#: would make the CLI skip migrating its legacy keys.
+NEW_SETTINGS_TEXT = '{\n  "$version": 4\n}'
+
+
 def _apply_change(text: str, change: Change) -> str:
     from qwen_ls.jsonc import edits as jedits
     from qwen_ls.jsonc import parse
@@ -597,7 +604,7 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     body = text[len(bom) :]
     new_file = not body.strip()
     newline = "\n" if new_file else _newline_style(body)
-    current = "{}" if new_file else body
+    current = NEW_SETTINGS_TEXT if new_file else body
     for change in changes:
         current = _apply_change(current, change)
     if newline == "\r\n":

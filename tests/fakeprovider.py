@@ -7,6 +7,16 @@ A real HTTP server (``http.server`` in a thread) that speaks the routes qwen-ls 
   (route ``"token"``) or ``grant_type=refresh_token`` (route ``"refresh"``)
 - ``GET <anything>/models``              (route ``"models"``; 200 for a key in ``valid_keys``,
   else 401)
+- the three model protocols the real ``qwen`` CLI speaks, each answering "hello from the stub"
+  (as server-sent events when the request asks for a stream), so that ``qwen -p`` can run
+  against it end to end:
+
+  - OpenAI ``POST <base>/chat/completions``               (route ``"openai"``)
+  - Anthropic ``POST <base>/v1/messages``                  (route ``"anthropic"``)
+  - Gemini ``POST <base>/<ver>/models/<id>:generateContent`` or ``:streamGenerateContent``
+    (route ``"gemini"``)
+
+  :meth:`FakeProvider.model_calls` gives each call's protocol, model and key.
 
 Each route has a queue of scripted :class:`Reply` objects; the last one repeats when the queue runs
 dry. Without a script the route behaves like a healthy provider. Every request is recorded in
@@ -23,6 +33,7 @@ Usage::
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -59,6 +70,91 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     form: dict[str, str]
+
+    def json(self) -> Any:
+        """The body as JSON (``None`` when it is not JSON)."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    """One generation request: which protocol, model and key the client used."""
+
+    protocol: str
+    model: str | None
+    key: str | None
+    stream: bool
+
+
+STUB_TEXT = "hello from the stub"
+_GEMINI_PATH = re.compile(r"/models/([^/:]+):(generateContent|streamGenerateContent)$")
+
+
+def _sse(events: list[tuple[str | None, Any]]) -> bytes:
+    """Server-sent events: ``event:`` lines when named, ``data:`` JSON (or a raw string)."""
+    out = []
+    for name, data in events:
+        head = f"event: {name}\n" if name else ""
+        body = data if isinstance(data, str) else json.dumps(data)
+        out.append(f"{head}data: {body}\n\n")
+    return "".join(out).encode("utf-8")
+
+
+def openai_reply(model: str, stream: bool) -> Reply:
+    """A chat-completions answer (chunks then ``[DONE]`` when streaming)."""
+    usage = {"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9}
+    if not stream:
+        return Reply(200, {
+            "id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": STUB_TEXT}}],
+            "usage": usage,
+        })
+    chunk = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0,
+             "model": model}
+    return Reply(200, _sse([
+        (None, {**chunk, "choices": [{"index": 0, "finish_reason": None,
+                                      "delta": {"role": "assistant", "content": STUB_TEXT}}]}),
+        (None, {**chunk, "choices": [{"index": 0, "finish_reason": "stop", "delta": {}}]}),
+        (None, {**chunk, "choices": [], "usage": usage}),
+        (None, "[DONE]"),
+    ]), content_type="text/event-stream")
+
+
+def anthropic_reply(model: str, stream: bool) -> Reply:
+    """A messages answer (the message_start ... message_stop events when streaming)."""
+    message = {"id": "msg_stub", "type": "message", "role": "assistant", "model": model,
+               "content": [{"type": "text", "text": STUB_TEXT}], "stop_reason": "end_turn",
+               "stop_sequence": None, "usage": {"input_tokens": 5, "output_tokens": 4}}
+    if not stream:
+        return Reply(200, message)
+    start = {**message, "content": [], "stop_reason": None,
+             "usage": {"input_tokens": 5, "output_tokens": 0}}
+    return Reply(200, _sse([
+        ("message_start", {"type": "message_start", "message": start}),
+        ("content_block_start", {"type": "content_block_start", "index": 0,
+                                 "content_block": {"type": "text", "text": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                 "delta": {"type": "text_delta", "text": STUB_TEXT}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_delta", {"type": "message_delta", "usage": {"output_tokens": 4},
+                           "delta": {"stop_reason": "end_turn", "stop_sequence": None}}),
+        ("message_stop", {"type": "message_stop"}),
+    ]), content_type="text/event-stream")
+
+
+def gemini_reply(stream: bool) -> Reply:
+    """A generateContent answer (one ``data:`` event per chunk when streaming)."""
+    body = {"candidates": [{"index": 0, "finishReason": "STOP",
+                            "content": {"role": "model", "parts": [{"text": STUB_TEXT}]}}],
+            "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 4,
+                              "totalTokenCount": 9}}
+    if not stream:
+        return Reply(200, body)
+    return Reply(200, _sse([(None, body)]), content_type="text/event-stream")
 
 
 def device_ok(
@@ -222,6 +318,27 @@ class FakeProvider:
         with self._lock:
             self._scripts.setdefault(route, deque()).extend(replies)
 
+    def model_calls(self) -> list[ModelCall]:
+        """Every generation request, as (protocol, model, key, stream)."""
+        calls = []
+        for rec in self.requests:
+            body = rec.json() if rec.route in ("openai", "anthropic") else None
+            body = body if isinstance(body, dict) else {}
+            if rec.route == "openai":
+                calls.append(ModelCall("openai", body.get("model"), _bearer(rec),
+                                       bool(body.get("stream"))))
+            elif rec.route == "anthropic":
+                key = rec.headers.get("x-api-key") or _bearer(rec)
+                calls.append(ModelCall("anthropic", body.get("model"), key,
+                                       bool(body.get("stream"))))
+            elif rec.route == "gemini":
+                path = urlsplit(rec.path)
+                match = _GEMINI_PATH.search(path.path)
+                key = rec.headers.get("x-goog-api-key") or parse_qs(path.query).get("key", [None])[0]
+                calls.append(ModelCall("gemini", match.group(1) if match else None, key,
+                                       bool(match and match.group(2).startswith("stream"))))
+        return calls
+
     def requests_for(self, route: str) -> list[Recorded]:
         """Requests received on ``route``, in order."""
         with self._lock:
@@ -241,10 +358,17 @@ class FakeProvider:
             return device_ok()
         if route in ("token", "refresh"):
             return token_ok()
+        if route in ("openai", "anthropic", "gemini"):
+            body = rec.json() if route != "gemini" else None
+            model = body.get("model", "") if isinstance(body, dict) else ""
+            stream = isinstance(body, dict) and bool(body.get("stream"))
+            if route == "openai":
+                return openai_reply(model, stream)
+            if route == "anthropic":
+                return anthropic_reply(model, stream)
+            return gemini_reply(":streamGenerateContent" in rec.path)
         if route == "models":
-            auth = rec.headers.get("authorization", "")
-            key = auth[7:] if auth.lower().startswith("bearer ") else ""
-            if key in self.valid_keys:
+            if (_bearer(rec) or "") in self.valid_keys:
                 return Reply(200, {"object": "list",
                                    "data": [{"id": m, "object": "model"} for m in self.model_ids]})
             return Reply(401, {"error": {"message": "Incorrect API key provided",
@@ -254,8 +378,7 @@ class FakeProvider:
     # -- serving ---------------------------------------------------------------------------
 
     def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
-        length = int(h.headers.get("Content-Length") or 0)
-        body = h.rfile.read(length) if length else b""
+        body = _read_body(h)
         path = urlsplit(h.path).path
         form: dict[str, str] = {}
         if "form-urlencoded" in (h.headers.get("Content-Type") or ""):
@@ -266,6 +389,12 @@ class FakeProvider:
             route = "refresh" if form.get("grant_type") == "refresh_token" else "token"
         elif method == "GET" and path.endswith("/models"):
             route = "models"
+        elif method == "POST" and path.endswith("/chat/completions"):
+            route = "openai"
+        elif method == "POST" and path.endswith("/messages"):
+            route = "anthropic"
+        elif method == "POST" and _GEMINI_PATH.search(path):
+            route = "gemini"
         else:
             route = "other"
         rec = Recorded(route, method, h.path, {k.lower(): v for k, v in h.headers.items()}, body,
@@ -291,3 +420,25 @@ class FakeProvider:
             h.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+def _bearer(rec: Recorded) -> str | None:
+    auth = rec.headers.get("authorization", "")
+    return auth[7:] if auth.lower().startswith("bearer ") else None
+
+
+def _read_body(h: BaseHTTPRequestHandler, limit: int = 16 << 20) -> bytes:
+    """The request body, by Content-Length or chunked (Node's fetch streams bodies)."""
+    if "chunked" in (h.headers.get("Transfer-Encoding") or "").lower():
+        out = bytearray()
+        while len(out) <= limit:
+            size = int(h.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while h.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                break
+            out += h.rfile.read(size)
+            h.rfile.readline()
+        return bytes(out)
+    length = int(h.headers.get("Content-Length") or 0)
+    return h.rfile.read(min(length, limit)) if length else b""

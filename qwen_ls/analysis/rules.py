@@ -322,6 +322,19 @@ _RULE_LIST: list[Rule] = [
         '  "security": {"auth": {"selectedType": "openai"}}\n}\n',
         env={"OPENAI_API_KEY": _FAKE_KEY},
     ),
+    Rule(
+        "QLS212",
+        "key-without-env-key",
+        "warning",
+        "qwen -p would stop for a missing API key that no envKey names: the selected model has "
+        "no provider entry with an envKey (or is the protocol's default model), so the CLI reads "
+        "the protocol's default variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY) or "
+        "security.auth.apiKey, and nothing provides it. Reported on the model.name (or "
+        "selectedType) that picks the model.",
+        '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
+        '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
+        good_env={"OPENAI_API_KEY": _FAKE_KEY},
+    ),
     # ---- QLS3xx modelProviders ---------------------------------------------------------------
     Rule(
         "QLS301",
@@ -457,6 +470,21 @@ _RULE_LIST: list[Rule] = [
         '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
         env={"OPENAI_API_KEY": _FAKE_KEY},
     ),
+    Rule(
+        "QLS313",
+        "generation-field-ignored",
+        "warning",
+        "A provider model's generationConfig field that its protocol's content generator never "
+        "reads (for example extra_body on anthropic or gemini, timeout on gemini, cacheRetention "
+        "on openai): it silently has no effect.",
+        '{\n  "modelProviders": {"anthropic": [{"id": "claude-sonnet-4", "envKey": "ANTHROPIC_API_KEY",\n'
+        '    "baseUrl": "https://api.anthropic.com",\n'
+        '    "generationConfig": {"extra_body": {"top_k": 5}}}]}\n}\n',
+        '{\n  "modelProviders": {"anthropic": [{"id": "claude-sonnet-4", "envKey": "ANTHROPIC_API_KEY",\n'
+        '    "baseUrl": "https://api.anthropic.com",\n'
+        '    "generationConfig": {"samplingParams": {"top_k": 5}}}]}\n}\n',
+        env={"ANTHROPIC_API_KEY": _FAKE_KEY},
+    ),
     # ---- QLS4xx keys and environment ---------------------------------------------------------
     Rule(
         "QLS401",
@@ -512,10 +540,12 @@ _RULE_LIST: list[Rule] = [
         "QLS406",
         "plaintext-secret",
         "warning",
-        "An API key in plain text in settings.json env. Move it to .qwen/.env (mode 0600, "
-        "git-ignored); settings.json is often shared or synced.",
+        "An API key in plain text in settings.json env: information in the user file (the CLI "
+        "documents that setup), a warning in a workspace file, an error when git tracks the file. "
+        "Move it to .qwen/.env (mode 0600, git-ignored).",
         '{\n  "env": {"OPENAI_API_KEY": "' + _FAKE_KEY + '"}\n}\n',
         '{\n  "env": {}\n}\n',
+        scope="workspace",
     ),
     Rule(
         "QLS407",

@@ -40,6 +40,7 @@ SIGN_IN_CODING_PLAN = "qwen-ls.signIn.codingPlan"
 SIGN_IN_API_KEY = "qwen-ls.signIn.apiKey"
 SIGN_OUT = "qwen-ls.signOut"
 AUTH_STATUS = "qwen-ls.authStatus"
+DOCTOR = "qwen-ls.doctor"
 LIST_MODELS = "qwen-ls.listModels"
 SELECT_MODEL = "qwen-ls.selectModel"
 API_KEY_PRESETS = "qwen-ls.apiKeyPresets"
@@ -88,7 +89,33 @@ async def current_status(ls: QwenLanguageServer) -> dict[str, Any] | None:
 
     env = auth_env(ls)
     status = auth_status(env.workspace, env.environ, env=env)
-    return status if isinstance(status, dict) else None
+    return with_startup(status, env) if isinstance(status, dict) else None
+
+
+def with_startup(status: dict[str, Any], env: Any) -> dict[str, Any]:
+    """``status`` plus ``startup``: what ``qwen -p`` does here, as ``qwen-ls doctor`` says.
+
+    The status bar's tooltip and "Qwen: Show Auth Status" render it; it follows unsaved buffers.
+    """
+    from qwen_ls.doctor import startup_summary
+
+    if "startup" in status or not status.get("ok", True):
+        return status
+    summary = startup_summary(env.workspace, env.environ, env.open_texts, trusted=env.trusted)
+    return {**status, "startup": summary}
+
+
+@fail_soft(_failed, what=DOCTOR)
+async def doctor(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
+    """``qwen-ls.doctor`` ``{}``: ``qwen-ls doctor --format json`` here, buffers included."""
+    from qwen_ls.doctor import doctor_report
+
+    env = auth_env(ls)
+    workspace = env.workspace or Path(env.environ.get("HOME") or Path.home())
+    report = await asyncio.to_thread(
+        doctor_report, workspace, env.environ, env.open_texts, trusted=env.trusted
+    )
+    return {"ok": True, **report}
 
 
 def after_change(ls: QwenLanguageServer) -> None:
@@ -259,6 +286,8 @@ def _auth_command(command: str) -> Callable[..., Any]:
             and result.get("ok")
         ):
             after_change(ls)
+        if command == AUTH_STATUS and isinstance(result, dict):
+            result = with_startup(result, auth_env(ls))
         if command == AUTH_STATUS and isinstance(result, dict) and result != ls.last_status:
             ls.last_status = result
             ls.protocol.notify(STATUS_CHANGED, result)
@@ -438,6 +467,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     **{name: _auth_command(name) for name in AUTH_COMMANDS},
     MOVE_SECRET_TO_ENV: move_secret_to_env,
     SHOW_DOCUMENTATION: show_documentation,
+    DOCTOR: doctor,
     CANCEL: cancel,
     DEBUG_DOCUMENT_INFO: debug_document_info,
 }

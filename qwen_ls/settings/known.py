@@ -1,8 +1,8 @@
 """Facts about the Qwen Code CLI (0.24.4) expressed as data.
 
 Everything here mirrors a constant or a message of the real CLI (see
-``qwen-code-facts.md`` in the shared reference folder, cited as "facts §N"). Nothing in this module
-does I/O; diagnostics, completion, hover and the auth flows read these tables.
+``docs/reference/qwen-code-facts.md`` in the repository, cited as "facts §N"). Nothing in this
+module does I/O; diagnostics, completion, hover and the auth flows read these tables.
 
 Groups:
 
@@ -719,6 +719,20 @@ WIRE_API_NOT_OPENAI: Final = (
     'Provider "{provider}" uses protocol "{protocol}"; wireApi is only supported for '
     "OpenAI-compatible models."
 )
+#: generationConfig fields that a protocol's content generator never reads (read from the
+#: 0.24.4 bundle, facts §1.3a): the Gemini/Vertex generator (llm-content-generator) sends no
+#: timeout, extra body or Anthropic cache settings; the Anthropic generator sends no OpenAI
+#: extra body or DashScope metadata; the OpenAI generators have no Anthropic cache scope or
+#: retention. Fields every generator shares (retries, sampling, headers, ...) are not listed.
+GENERATION_FIELDS_IGNORED: Final[dict[str, frozenset[str]]] = {
+    "gemini": frozenset({"timeout", "extra_body", "thinkingMandatory", "enableRequestMetadata",
+                         "forceGlobalCacheScope", "cacheRetention", "cacheRetentionByBlock"}),
+    "anthropic": frozenset({"extra_body", "thinkingMandatory", "enableRequestMetadata"}),
+    "openai": frozenset({"forceGlobalCacheScope", "cacheRetention", "cacheRetentionByBlock"}),
+}
+GENERATION_FIELDS_IGNORED["vertex-ai"] = GENERATION_FIELDS_IGNORED["gemini"]
+GENERATION_FIELDS_IGNORED["openai-responses"] = GENERATION_FIELDS_IGNORED["openai"]
+
 MODEL_MISSING_ID: Final = "Model config in authType '{auth_type}' missing required field: id"
 
 #: ``settings.env`` / ``.env`` loader-key rejection (``{source}`` is ``.env file <path>`` or

@@ -111,3 +111,32 @@ async def test_oauth_reports_on_the_clients_work_done_token(client, provider):
     kinds = [r.kind for r in client.progress_reports[token]]
     assert kinds[0] == "begin" and kinds[-1] == "end"
     assert any("ABCD-1234" in (getattr(r, "message", "") or "") for r in client.progress_reports[token])
+
+
+async def test_status_carries_the_doctor_resolution_and_doctor_answers(client):
+    """authStatus (and so the status bar) and qwen-ls.doctor say what `qwen -p` does here."""
+    paths = client.paths
+    settings = json.loads(USER_SETTINGS)
+    settings["model"] = {"name": "qwen3-coder-plus"}
+    text = json.dumps(settings, indent=2) + "\n"
+    paths.write(paths.user_settings, text)
+    paths.write(paths.home / ".qwen" / ".env", USER_ENV)
+    status = await client.command("qwen-ls.authStatus")
+    startup = status["startup"]
+    assert (startup["starts"], startup["stops"]) == (True, None)
+    assert (startup["authType"], startup["model"]) == ("openai", "qwen3-coder-plus")
+    assert startup["key"]["var"] == "DASHSCOPE_API_KEY"
+    assert startup["key"]["masked"] == "sk-…1a2b"
+    assert startup["key"]["source"]["file"].endswith(".qwen/.env")
+    assert client.status_notifications[-1]["startup"] == startup
+    # An unsaved buffer counts: a model.name nothing configures makes qwen -p stop.
+    uri = client.open(paths.user_settings)
+    broken = text.replace('"selectedType": "openai"', '"selectedType": "gemini"')
+    client.change(uri, broken)
+    report = await client.command("qwen-ls.doctor")
+    assert report["ok"] is True and report["starts"] is False
+    assert "GEMINI_API_KEY" in report["stops"]
+    assert {p["code"] for p in report["problems"]} >= {"QLS212"}
+    assert "sk-dashscope000000001a2b" not in json.dumps(report)
+    status = await client.command("qwen-ls.authStatus")
+    assert status["startup"]["starts"] is False

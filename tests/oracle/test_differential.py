@@ -8,7 +8,8 @@ For each world:
 (a) ``qwen-ls doctor``'s resolution (:func:`qwen_ls.settings.startup.resolve_startup`) equals
     the CLI's, field by field;
 (b) every error or warning the CLI emits has a qwen-ls diagnostic of the matching rule;
-(c) qwen-ls reports no error where the CLI starts and uses the model.
+(c) qwen-ls reports no error where the CLI starts and uses the model;
+(d) a rule that says ``qwen -p`` stops (QLS211, QLS212) fires only where the CLI stops so.
 
 One Node process evaluates the whole corpus. The agreement table is printed and written to
 ``docs/oracle.md`` (between markers); a disagreement not listed in ``KNOWN`` fails the suite.
@@ -65,6 +66,12 @@ MESSAGE_RULES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
      ("QLS402", "QLS212")),
 ]
 
+#: Rules that say ``qwen -p`` stops, and the start error that must then be the CLI's (check d).
+PREDICTS: dict[str, re.Pattern[str]] = {
+    "QLS212": re.compile(r"Missing API key|Missing credentials|API_KEY environment variable not"),
+    "QLS211": re.compile(r"No auth type is selected"),
+}
+
 #: Known differences: (check, signature prefix) → reason. Anything else fails the suite.
 KNOWN: dict[tuple[str, str], str] = {
     ("b", "no QLS204/QLS211 for: No auth type is selected"):
@@ -78,10 +85,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("b", "no QLS203/QLS311 for: ANTHROPIC_BASE_URL environment variable not found"):
         "anthropic is selected without a model.name or provider entry (often by env variables): "
         "no settings key to mark; `qwen-ls doctor` reports it",
-    ("b", "no QLS402/QLS212 for: "):
-        "the key is missing for a model without an envKey (the protocol's default variable or a "
-        "runtime model): QLS402 needs an envKey to mark and QLS212 is not written yet; "
-        "`qwen-ls doctor` reports the exact start error",
     ("c", "error QLS201 although the CLI starts"):
         "the invalid selectedType sits in the user file and a workspace file overrides it: the "
         "CLI starts here, but crashes in every other folder, so the error stays",
@@ -202,6 +205,14 @@ def outcome(tmp_path_factory) -> dict:
                 shown = re.sub(r"/tmp/\S+", "<path>", message)[:70]
                 sig = f"no {'/'.join(wanted)} for: {shown}"
                 differences[("b", sig)].append(case.id)
+        # (d) rules that predict a start error report only where the CLI stops with it
+        for code, pattern in PREDICTS.items():
+            if code in codes and not (cli["loadError"] or cli["fatal"]):  # else it stops earlier
+                agree = bool(cli["startError"] and pattern.search(cli["startError"]))
+                checks[f"d: {code} only where the CLI stops so"][agree] += 1
+                if not agree:
+                    differences[("d", f"{code} but the CLI: {cli['startError']!r:.70}")].append(
+                        case.id)
         # (c) no error where the CLI starts
         if cli["starts"]:
             errors = sorted({code for _scope, code, sev in diags if sev == "error"})

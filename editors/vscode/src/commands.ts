@@ -20,6 +20,7 @@ import {
   type ApiKeyArgs,
   type ApiKeyPreset,
   type AuthStatus,
+  type DoctorReport,
   type CodingPlanArgs,
   type ModelList,
   type SignInResult,
@@ -322,6 +323,7 @@ export class QwenCommands {
     const status = await this.client.execute<AuthStatus>(ServerCommands.authStatus, {});
     const summary = statusSummary(status);
     this.log.info(summary);
+    await this.logDoctor();
     const actions = status.method === 'none' || !status.complete ? ['Sign in', 'Select Model'] : ['Select Model', 'Sign out'];
     const choice = await (status.complete ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(this.log.redactor.redact(summary), ...actions);
     if (choice === 'Sign in') {
@@ -330,6 +332,18 @@ export class QwenCommands {
       await this.selectModel();
     } else if (choice === 'Sign out') {
       await this.signOut();
+    }
+  }
+
+  /** `qwen-ls doctor`'s problems across scopes, in the output channel (older servers: nothing). */
+  private async logDoctor(): Promise<void> {
+    try {
+      const report = await this.client.execute<DoctorReport>(ServerCommands.doctor, {});
+      for (const p of report.problems ?? []) {
+        this.log.info(this.log.redactor.redact(`${p.path}:${p.line}:${p.column}: ${p.code} ${p.severity} ${p.message}`));
+      }
+    } catch (err) {
+      this.log.warn(`qwen-ls.doctor failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

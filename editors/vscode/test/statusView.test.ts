@@ -59,3 +59,39 @@ describe('statusSummary', () => {
     assert.match(s, /Ready\.$/);
   });
 });
+
+describe('statusView with the doctor resolution', () => {
+  const startup = {
+    starts: true,
+    stops: null,
+    authType: 'openai',
+    model: 'gpt-4o',
+    baseUrl: 'https://api.openai.com/v1',
+    key: { var: 'OPENAI_API_KEY', masked: 'sk-…1a2b', source: { kind: 'dotenv', name: 'OPENAI_API_KEY', file: '/home/u/.qwen/.env' } },
+    rewrites: [],
+  };
+
+  it('tells in the tooltip what qwen -p uses, key masked', () => {
+    const v = statusView({ ...base, startup });
+    assert.match(v.tooltip, /qwen -p uses: openai · gpt-4o · https:\/\/api\.openai\.com\/v1/);
+    assert.match(v.tooltip, /qwen -p key: OPENAI_API_KEY = sk-…1a2b \(from \/home\/u\/\.qwen\/\.env\)/);
+    assert.equal(v.warning, false);
+  });
+
+  it('warns with the reason when qwen -p would stop, and the summary is not "Ready"', () => {
+    const stops = { ...startup, starts: false, stops: "Missing API key for OpenAI-compatible auth. Set the 'X' environment variable." };
+    const v = statusView({ ...base, startup: stops });
+    assert.equal(v.warning, true);
+    assert.match(v.tooltip, /qwen -p stops: Missing API key/);
+    const s = statusSummary({ ...base, startup: stops });
+    assert.doesNotMatch(s, /Ready/);
+    assert.match(s, /qwen -p stops: Missing API key/);
+  });
+
+  it('re-masks a key an older server would send whole, and lists rewrites', () => {
+    const whole = { ...startup, key: { ...startup.key, masked: 'sk-test-0000000000001a2b' }, rewrites: ['/home/u/.qwen/settings.json'] };
+    const v = statusView({ ...base, startup: whole });
+    assert.doesNotMatch(v.tooltip, /sk-test-0000000000001a2b/);
+    assert.match(v.tooltip, /qwen rewrites \/home\/u\/\.qwen\/settings\.json on start/);
+  });
+});

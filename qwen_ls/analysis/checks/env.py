@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from qwen_ls import gitindex
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
 from qwen_ls.secrets import looks_like_secret, mask
@@ -202,11 +203,12 @@ def _env_block(run: Run) -> None:
             looks_like_secret(value)
             or (_SECRET_NAME.search(name) and len(value) >= 8 and not value.startswith("$"))
         ):
+            severity, message = _plaintext_secret(run, name, value)
             run.report(
                 "QLS406",
-                f"env.{name} keeps a secret ({mask(value)}) in plain text in settings.json, which "
-                "is often shared or synced. Move it to .qwen/.env (mode 0600, git-ignored).",
+                message,
                 run.span(path),
+                severity=severity,
                 fixes=[
                     fix(
                         _move_title(run, name),
@@ -231,6 +233,33 @@ def _env_block(run: Run) -> None:
                 related=related,
                 tags=["unnecessary"],
             )
+
+
+def _plaintext_secret(run: Run, name: str, value: str) -> tuple[str, str]:
+    """QLS406's severity and message by where the file lives (facts §1; the seed page).
+
+    The CLI's own documentation puts the key in the user file's ``env`` (one file, only the
+    user reads it): information there. A workspace file travels with the project: a warning.
+    A file git tracks is committed with the key in it: an error, whatever its scope.
+    """
+    secret = f"env.{name} keeps a secret ({mask(value)}) in plain text"
+    path = run.ctx.path
+    if path is not None and gitindex.is_tracked(path):
+        return "error", (
+            f"{secret} in a file git tracks: the key goes into the repository with the next "
+            "commit (and stays in its history). Move it to .qwen/.env (mode 0600, git-ignored) "
+            "and revoke the key if it was pushed."
+        )
+    if run.ctx.effective_scope in ("user", "system", "system-defaults"):
+        return "information", (
+            f"{secret} in your user settings. The CLI documents this setup and it works; "
+            "~/.qwen/.env (mode 0600) keeps the key out of a settings file that is often synced "
+            "or shared."
+        )
+    return "warning", (
+        f"{secret} in a workspace settings file, which travels with the project. Move it to "
+        ".qwen/.env (mode 0600, git-ignored)."
+    )
 
 
 def _references(run: Run) -> None:

@@ -234,6 +234,7 @@ def _entry(
                 )
             ],
         )
+    _ignored_generation_fields(run, epath, entry, protocol, model_id)
     key = (protocol, model_id, str(entry.get("baseUrl") or ""))
     if key in seen:
         first = seen[key]
@@ -247,6 +248,28 @@ def _entry(
         )
     else:
         seen[key] = (protocol, provider, index)
+
+
+def _ignored_generation_fields(
+    run: Run, epath: tuple, entry: Mapping, protocol: str, model_id: str
+) -> None:
+    """QLS313: generationConfig fields this protocol's content generator never reads."""
+    config = entry.get("generationConfig")
+    ignored = known.GENERATION_FIELDS_IGNORED.get(protocol, frozenset())
+    if not isinstance(config, Mapping) or not ignored:
+        return
+    for name in config:
+        if name not in ignored:
+            continue
+        path = (*epath, "generationConfig", name)
+        run.report(
+            "QLS313",
+            f"generationConfig.{name} has no effect on {protocol} model '{model_id}': the CLI's "
+            f"{protocol} content generator never reads it.",
+            run.span(path, key=True),
+            tags=["unnecessary"],
+            fixes=[fix(f"Remove {name}", "remove-value", path=list(path))],
+        )
 
 
 def _opening(span: Span) -> Span:

@@ -17,7 +17,7 @@ from qwen_ls.jsonc.edits import apply_edits
 
 # Rules whose problem needs a human decision (or a sign-in), so they carry no mechanical fix.
 NO_FIX = {"QLS001", "QLS003", "QLS004", "QLS102", "QLS104", "QLS105", "QLS111", "QLS112",
-          "QLS202", "QLS209", "QLS307", "QLS312", "QLS402", "QLS407", "QLS408", "QLS505"}
+          "QLS202", "QLS209", "QLS212", "QLS307", "QLS312", "QLS402", "QLS407", "QLS408", "QLS505"}
 
 
 def _preferred(findings, code):

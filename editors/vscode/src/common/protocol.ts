@@ -14,6 +14,7 @@ export const ServerCommands = {
   listModels: 'qwen-ls.listModels',
   selectModel: 'qwen-ls.selectModel',
   apiKeyPresets: 'qwen-ls.apiKeyPresets',
+  doctor: 'qwen-ls.doctor',
 } as const;
 
 export const StatusChangedNotification = 'qwen/statusChanged';
@@ -70,6 +71,24 @@ export interface AuthStatus {
   oauth: { expiresAt: number | string | null; expired: boolean; discontinued: boolean } | null;
   problems: string[];
   complete: boolean;
+  /** What `qwen -p` does when started here (`qwen-ls doctor`'s resolution); newer servers only. */
+  startup?: StartupResolution;
+}
+
+/** `qwen-ls doctor --format json` without its problems; keys are masked by the server. */
+export interface StartupResolution {
+  starts: boolean;
+  stops: string | null;
+  authType: string | null;
+  model: string | null;
+  baseUrl: string | null;
+  key: { var: string | null; masked: string | null; source: { kind: string; name: string | null; file: string | null } | null };
+  rewrites: string[];
+}
+
+/** The `qwen-ls.doctor` answer: the resolution and every problem across scopes. */
+export interface DoctorReport extends StartupResolution {
+  problems: { scope: string; path: string; line: number; column: number; code: string; severity: string; message: string }[];
 }
 
 export interface ModelRow {

@@ -3,7 +3,7 @@
  * base URL and key status (masked key only), and whether it needs the warning background.
  */
 
-import type { AuthStatus } from './protocol';
+import type { AuthStatus, StartupResolution } from './protocol';
 import { mask } from './redact';
 
 export interface StatusView {
@@ -40,6 +40,31 @@ function keyLine(status: AuthStatus): string | undefined {
   return `Key: ${key.envKey} = ${shown}${key.source ? ` (from ${key.source})` : ''}`;
 }
 
+/** What `qwen -p` does here, from the doctor's resolution (the same as `qwen-ls doctor`). */
+export function startupLines(startup: StartupResolution | undefined): string[] {
+  if (!startup) {
+    return [];
+  }
+  if (!startup.starts) {
+    return [`qwen -p stops: ${startup.stops ?? 'unknown reason'}`];
+  }
+  const parts = [startup.authType ?? '?', startup.model ?? '?'];
+  if (startup.baseUrl) {
+    parts.push(startup.baseUrl);
+  }
+  const lines = [`qwen -p uses: ${parts.join(' · ')}`];
+  const key = startup.key;
+  if (key.masked) {
+    const shown = key.masked.includes('…') ? key.masked : mask(key.masked);
+    const where = key.source?.file ?? key.source?.kind;
+    lines.push(`qwen -p key: ${key.var ?? 'security.auth.apiKey'} = ${shown}${where ? ` (from ${where})` : ''}`);
+  }
+  for (const file of startup.rewrites) {
+    lines.push(`qwen rewrites ${file} on start`);
+  }
+  return lines;
+}
+
 export function statusView(status: AuthStatus): StatusView {
   const label = modelLabel(status);
   const lines: string[] = [];
@@ -70,9 +95,13 @@ export function statusView(status: AuthStatus): StatusView {
   for (const p of status.problems ?? []) {
     lines.push(`⚠ ${p}`);
   }
+  const startup = startupLines(status.startup);
+  if (startup.length) {
+    lines.push('', ...startup);
+  }
   lines.push('', 'Click to select a model');
   const text = label ? `$(hubot) ${label}` : status.method === 'none' ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
-  return { text, tooltip: lines.join('\n'), warning: !status.complete };
+  return { text, tooltip: lines.join('\n'), warning: !status.complete || status.startup?.starts === false };
 }
 
 /** One-line summary for "Qwen: Show Auth Status". */
@@ -91,8 +120,12 @@ export function statusSummary(status: AuthStatus): string {
   let text = `Qwen: ${parts.join(' · ')}.`;
   if (status.problems?.length) {
     text += ` Problems: ${status.problems.join('; ')}`;
-  } else if (status.complete) {
+  } else if (status.complete && status.startup?.starts !== false) {
     text += ' Ready.';
+  }
+  const startup = startupLines(status.startup);
+  if (startup.length) {
+    text += ` ${startup.join('. ')}.`;
   }
   return text;
 }
