@@ -13,6 +13,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
+from qwen_ls import safeio
+
 MAX_INDEX_BYTES = 64 << 20
 """A larger index is not read (the answer is then "unknown", treated as not tracked)."""
 
@@ -28,7 +30,7 @@ def _git_dir(root: Path) -> Path | None:
         return dot
     if dot.is_file():
         try:
-            line = dot.read_text(encoding="utf-8", errors="replace")[:4096].strip()
+            line = safeio.read_text(dot, limit=4096, errors="replace").strip()
         except OSError:
             return None
         if line.startswith("gitdir:"):
@@ -96,8 +98,8 @@ def parse_index(data: bytes) -> frozenset[str]:
 def _tracked(index: str, mtime_ns: int, size: int) -> frozenset[str]:
     del mtime_ns, size  # cache keys only: a changed index is read again
     try:
-        with open(index, "rb") as fh:
-            return parse_index(fh.read(MAX_INDEX_BYTES))
+        # bounded, regular files only: a hostile repository's .git/index may be a FIFO or a link
+        return parse_index(safeio.read_bytes(index, limit=MAX_INDEX_BYTES))
     except OSError:
         return frozenset()
 
