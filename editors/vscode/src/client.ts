@@ -56,6 +56,18 @@ export class ServerNotRunningError extends Error {
 
 export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
+/**
+ * A LanguageClient whose own error notifications ("couldn't create connection to server", ...) are
+ * kept in the output while it starts: a failed start is reported once, by QwenClient, with actions.
+ */
+class QwenLanguageClient extends LanguageClient {
+  quiet = true;
+
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = 'force'): void {
+    super.error(message, data, this.quiet ? false : showNotification);
+  }
+}
+
 export class QwenClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -248,6 +260,7 @@ export class QwenClient implements vscode.Disposable {
     clearTimeout(timer);
     this.abortStart = undefined;
     if (outcome !== undefined || client.state !== State.Running) {
+      client.quiet = true;
       if (this.client === client) {
         this.client = undefined;
       }
@@ -278,7 +291,7 @@ export class QwenClient implements vscode.Disposable {
    * always be killed, which ends the start.
    */
   private launch(found: ServerLaunch): {
-    client: LanguageClient;
+    client: QwenLanguageClient;
     ended: Promise<string>;
     process: () => ChildProcess | undefined;
     stderr: () => string;
@@ -317,6 +330,12 @@ export class QwenClient implements vscode.Disposable {
       traceOutputChannel: this.log.clientChannel,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: {},
+      // Without this handler the client shows the bare error ("Cannot call write after a stream
+      // was destroyed") in a second notification; doStart reports the failure once, with actions.
+      initializationFailedHandler: (err) => {
+        this.log.warn(`initialize failed: ${errorText(err)}`);
+        return false;
+      },
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue, handled: true }),
         // A server that never ran is reported by doStart; one that crashes later is restarted a
@@ -336,13 +355,14 @@ export class QwenClient implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient('qwen', 'Qwen', serverOptions, clientOptions);
+    const client = new QwenLanguageClient('qwen', 'Qwen', serverOptions, clientOptions);
     client.onDidChangeState((e) => {
       if (this.client !== client) {
         return;
       }
       if (e.newState === State.Running) {
         running = true;
+        client.quiet = false;
         this.stateEmitter.fire({ state: 'running' });
       } else if (e.newState === State.Stopped && running) {
         this.stateEmitter.fire({ state: 'stopped', reason: 'See the Qwen output for details.' });
@@ -379,7 +399,7 @@ export class QwenClient implements vscode.Disposable {
  */
 export async function openServerSetting(): Promise<void> {
   const command = vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
-  await vscode.commands.executeCommand(command, 'qwen.server.command');
+  await vscode.commands.executeCommand(command, { query: 'qwen.server.command' });
 }
 
 /** The README inside the installed extension: vsce stores README.md as `readme.md`. */
