@@ -419,6 +419,18 @@ function ui(page) {
     await input.press('Enter');
   }
 
+  /** Quick Open (Control+P) a file of the workspace by its relative path, wait for its tab. */
+  async function openFile(relative) {
+    await page.keyboard.press('Control+P');
+    const input = quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relative);
+    const name = path.basename(relative);
+    await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+  }
+
   async function statusText() {
     return ((await statusItem.first().textContent({ timeout: 2000 })) ?? '').trim();
   }
@@ -433,7 +445,7 @@ function ui(page) {
     return (await toast.locator('.notification-list-item-message').first().innerText()) ?? '';
   }
 
-  return { quickInput, statusItem, shot, palette, choose, type, statusText, waitStatus, toastWith };
+  return { quickInput, statusItem, shot, palette, choose, type, openFile, statusText, waitStatus, toastWith };
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -540,12 +552,7 @@ async function main() {
   });
 
   await step('open .qwen/settings.json; the unknown model.name is in the Problems panel', async () => {
-    await page.keyboard.press('Control+P');
-    const input = u.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('.qwen/settings.json');
-    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
-    await input.press('Enter');
+    await u.openFile('.qwen/settings.json');
     await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible' });
     await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'qwen3-coder-typo' }).first();
@@ -880,12 +887,7 @@ async function restrictedModeSteps(context, runDir, env, home, stubUrl) {
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await u.waitStatus('restricted-typo', 60_000);
-    await page.keyboard.press('Control+P');
-    const input = u.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('.qwen/settings.json');
-    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
-    await input.press('Enter');
+    await u.openFile('.qwen/settings.json');
     await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'restricted-typo' }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
