@@ -24,7 +24,7 @@ VSIX := dist/qwen-ls-$(VSCODE_TARGET).vsix
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,release]'
+	$(PY) -m pip install -q -e '.[test,release,editors]'
 	touch $(STAMP)
 
 install: $(STAMP)
