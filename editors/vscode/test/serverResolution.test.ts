@@ -105,7 +105,7 @@ describe('startFailure', () => {
   it('keeps only the tail of a long output', () => {
     const msg = startFailure({ ...launch, source: 'bundled' }, 'it was ended by SIGKILL', 'x'.repeat(5000) + '\nthe end');
     assert.ok(msg.length < 700, msg);
-    assert.match(msg, /the end$/);
+    assert.match(msg, /the end\.$/);
     assert.doesNotMatch(msg, /qwen\.server\.command/);
   });
 });

@@ -26,5 +26,6 @@ const SOURCES: Record<ServerLaunch['source'], string> = {
 export function startFailure(found: ServerLaunch, why: string, stderr: string): string {
   const last = tail(stderr.trim(), 400).replace(/\s+/g, ' ').trim();
   const hint = found.source === 'setting' ? ' Fix or clear qwen.server.command, then restart.' : '';
-  return `Qwen: the language server "${found.display}" (${SOURCES[found.source]}) did not start: ${why}.${last ? ` Its last output: ${last}` : ''}${hint}`;
+  const output = last ? ` Its last output: ${last}${/[.!?]$/.test(last) ? '' : '.'}` : '';
+  return `Qwen: the language server "${found.display}" (${SOURCES[found.source]}) did not start: ${why}.${output}${hint}`;
 }
