@@ -1,10 +1,12 @@
 """End-to-end test of the VS Code extension (editors/vscode) in a real VS Code.
 
 Runs ``editors/vscode/scripts/setup-e2e.sh`` (idempotent: Debian chromium and build packages,
-``npm ci``, code-server 4.100.3 into ``editors/vscode/.e2e/``), then ``editors/vscode/e2e/run.mjs``,
-which packages the extension, installs it into code-server, drives Chromium with playwright-core
-against the real qwen-ls server from ``.venv`` and writes a JSON result. Screenshots and VS Code
-logs land in ``test-artifacts/vscode/``.
+``npm ci``, code-server 4.100.3 into ``editors/vscode/.e2e/``) and ``make vsix`` (the per-platform
+.vsix with the frozen server; a no-op when it is current), then ``editors/vscode/e2e/run.mjs``,
+which installs that .vsix into code-server, hides every Python from the extension host, drives
+Chromium with playwright-core and writes a JSON result: the bundled server's diagnostics and
+commands, a server command that exits or hangs and the recovery without a reload, and Restricted
+Mode. Screenshots and VS Code logs land in ``test-artifacts/vscode/``.
 
 Set ``QWEN_LS_SKIP_VSCODE_E2E=1`` to skip it (for example on a machine without apt or npm access).
 """
@@ -24,18 +26,24 @@ REPO = Path(__file__).resolve().parents[2]
 EXT = REPO / "editors" / "vscode"
 ARTIFACTS = REPO / "test-artifacts" / "vscode"
 SETUP_DEADLINE_S = 30 * 60
-E2E_DEADLINE_S = 10 * 60
+E2E_DEADLINE_S = 12 * 60
 EXPECTED_STEPS = (
-    "build and package the extension",
+    "the per-platform .vsix (make vsix) carries the frozen server",
     "install the .vsix into code-server",
     "start code-server",
-    "open the workspace; the extension shows the model in the status bar",
+    "open the workspace with no Python reachable; the bundled server starts and the status bar shows the model",
     "open .qwen/settings.json; the unknown model.name is in the Problems panel",
     "Qwen settings have their own language: one report per problem, not two",
     "Qwen: Select Model → qwen3-max; status bar and file change, comments kept",
     "Qwen: Sign in → API Key against the provider stub; status bar shows the new model",
     "Qwen: Sign in → Qwen OAuth; the notification shows the user code",
+    "qwen.server.command exits at once: an error message with actions; the packaged README opens",
+    "qwen.server.command hangs: Restart gives up after the start timeout with an error, Open Setting shows the setting",
+    "the server gets installed; Qwen: Select Model starts it and works, no reload",
+    "clearing qwen.server.command goes back to the bundled server, no reload",
     "no secret in any log, output channel or settings file",  # and each server log line once
+    "Restricted Mode: start code-server with workspace trust on",
+    "Restricted Mode: an untrusted folder gets diagnostics from the bundled server; its workspace qwen.server.command never runs",
 )
 
 pytestmark = pytest.mark.skipif(
@@ -76,6 +84,10 @@ def test_vscode_extension_end_to_end(tmp_path: Path) -> None:
     setup_log = ARTIFACTS / "setup-e2e.log"
     rc = _run(["bash", "scripts/setup-e2e.sh"], SETUP_DEADLINE_S, setup_log)
     assert rc == 0, f"setup-e2e.sh failed ({rc}):\n{_tail(setup_log)}"
+
+    vsix_log = ARTIFACTS / "make-vsix.log"
+    rc = _run(["make", "-C", str(REPO), "vsix"], SETUP_DEADLINE_S, vsix_log)
+    assert rc == 0, f"make vsix failed ({rc}):\n{_tail(vsix_log)}"
 
     result_file = tmp_path / "result.json"
     e2e_log = ARTIFACTS / "e2e.log"

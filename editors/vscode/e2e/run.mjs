@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // End-to-end test of the Qwen extension in a real VS Code: code-server 4.100.3 (installed by
-// scripts/setup-e2e.sh) driven through Debian's Chromium with playwright-core, against the real
-// qwen-ls server from the repository's .venv. Installs nothing; run scripts/setup-e2e.sh first.
+// scripts/setup-e2e.sh) driven through Debian's Chromium with playwright-core. It installs nothing
+// but the per-platform .vsix that `make vsix` built (dist/qwen-ls-<platform>.vsix), and hides every
+// Python from the extension host: the extension must find and run the frozen server it carries.
+// Run scripts/setup-e2e.sh and `make vsix` first.
 //
-//   node e2e/run.mjs [--result FILE] [--artifacts DIR] [--update-images] [--keep]
+//   node e2e/run.mjs [--vsix FILE] [--result FILE] [--artifacts DIR] [--update-images] [--keep]
 //
 // Writes one screenshot per step to test-artifacts/vscode/ and a JSON result file
 // ({ok, steps:[{name, ok, ms, detail}], durationMs, error}). Exit code 0 only when every step passed.
@@ -33,7 +35,9 @@ const keep = argv.includes('--keep');
 
 const CODE_SERVER = path.join(extRoot, '.e2e', 'code-server', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.QWEN_LS_E2E_CHROMIUM || '/usr/bin/chromium';
-const VENV_BIN = path.join(repoRoot, '.venv', 'bin');
+const VSIX = path.resolve(opt('--vsix', path.join(repoRoot, 'dist', `qwen-ls-${process.platform}-${process.arch}.vsix`)));
+/** How long the extension waits for a hung server's "initialize" (START_TIMEOUT_MS in client.ts). */
+const SERVER_START_TIMEOUT_MS = 20_000;
 const USER_CODE = 'QWEN-E2E7';
 const API_SECRET = 'sk-e2e-secret-0123456789abcdef';
 const STUB_KEY = 'sk-e2e-stub-key-00000001';
@@ -172,7 +176,7 @@ function checkPrerequisites() {
   if (!fs.existsSync(CODE_SERVER)) missing.push(`code-server (${CODE_SERVER})`);
   if (!fs.existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM})`);
   if (!fs.existsSync(path.join(extRoot, 'node_modules', 'playwright-core'))) missing.push('editors/vscode/node_modules');
-  if (!fs.existsSync(path.join(VENV_BIN, 'python'))) missing.push(`the project venv (${VENV_BIN}); run "make install"`);
+  if (!fs.existsSync(VSIX)) missing.push(`the per-platform extension (${VSIX}); run "make vsix"`);
   if (missing.length) {
     throw new Error(`missing: ${missing.join(', ')}. Run editors/vscode/scripts/setup-e2e.sh first.`);
   }
@@ -216,11 +220,61 @@ function makeWorkspace(runDir, stubUrl) {
   fs.writeFileSync(path.join(project, 'sub', '.qwen', 'settings.json'), '{\n  "ui": { "hideTips": true, }\n}\n');
   fs.writeFileSync(path.join(project, '.qwen', '.env'), `E2E_STUB_API_KEY=${STUB_KEY}\n`, { mode: 0o600 });
   // VS Code's server resolves the login shell's environment for the extension host, and Debian's
-  // /etc/profile resets PATH: put the project's venv (qwen-ls) on PATH the way a user's profile does.
-  const profile = `export PATH="${VENV_BIN}:$PATH"\n`;
+  // /etc/profile resets PATH: the profile sets the PATH without any Python, so that the only server
+  // the extension can find is the one in the .vsix.
+  const profile = `export PATH="${noPythonBin(home)}"\n`;
   fs.writeFileSync(path.join(home, '.profile'), profile);
   fs.writeFileSync(path.join(home, '.bashrc'), profile);
   return { home, project, settingsFile };
+}
+
+/**
+ * A bin folder with the few tools a shell needs and no Python (nor qwen-ls): the PATH of code-server
+ * and of its extension host. Node stays reachable by its absolute path (code-server runs on it).
+ */
+function noPythonBin(home) {
+  const bin = path.join(home, 'bin-without-python');
+  if (!fs.existsSync(bin)) {
+    fs.mkdirSync(bin, { recursive: true });
+    for (const tool of ['sh', 'bash', 'env', 'cat', 'ls', 'sleep', 'node', 'rg', 'git']) {
+      const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (found) fs.symlinkSync(found, path.join(bin, tool));
+    }
+  }
+  return bin;
+}
+
+/** Every python* executable on a PATH (what the extension host could run). */
+function pythonsOn(envPath) {
+  const found = [];
+  for (const dir of (envPath ?? '').split(path.delimiter).filter(Boolean)) {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (/^(python[0-9.]*|qwen-ls)$/.test(e)) found.push(path.join(dir, e));
+  }
+  return found;
+}
+
+/** The environment of the running qwen-ls server processes (from /proc), for the checks. */
+function serverProcesses() {
+  const out = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (!cmd[0] || !cmd[0].endsWith(`${path.sep}server${path.sep}qwen-ls${path.sep}qwen-ls`)) continue;
+      const env = Object.fromEntries(
+        fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+      out.push({ pid: Number(pid), exe: cmd[0], env });
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
 }
 
 function codeServerEnv(runDir, home, stubUrl) {
@@ -233,7 +287,7 @@ function codeServerEnv(runDir, home, stubUrl) {
   return {
     ...env,
     HOME: home,
-    PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH}`,
+    PATH: noPythonBin(home),
     XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
     XDG_CACHE_HOME: path.join(runDir, 'xdg-cache'),
@@ -241,7 +295,7 @@ function codeServerEnv(runDir, home, stubUrl) {
   };
 }
 
-function codeServerArgs(runDir) {
+function codeServerArgs(runDir, { trust = false } = {}) {
   return [
     '--config', '/dev/null',
     '--auth', 'none',
@@ -249,12 +303,12 @@ function codeServerArgs(runDir) {
     '--extensions-dir', path.join(runDir, 'ext'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
   ];
 }
 
-function writeUserSettings(runDir) {
+function writeUserSettings(runDir, extra = {}) {
   const dir = path.join(runDir, 'user-data', 'User');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -276,6 +330,7 @@ function writeUserSettings(runDir) {
         'chat.commandCenter.enabled': false,
         // The harshest case for secrets: every LSP message traced into the Qwen channel.
         'qwen.trace.server': 'verbose',
+        ...extra,
       },
       null,
       2,
@@ -283,13 +338,15 @@ function writeUserSettings(runDir) {
   );
 }
 
-async function startCodeServer(runDir, env, project) {
+async function startCodeServer(runDir, env, project, { trust = false, logName = 'code-server.log' } = {}) {
   const port = await freePort();
-  const args = [...codeServerArgs(runDir), '--bind-addr', `127.0.0.1:${port}`, project];
-  const out = fs.openSync(path.join(runDir, 'code-server.log'), 'w');
+  const args = [...codeServerArgs(runDir, { trust }), '--bind-addr', `127.0.0.1:${port}`, project];
+  const out = fs.openSync(path.join(runDir, logName), 'w');
   // Own process group: the test ends code-server and its extension host (and qwen-ls) together.
   const child = spawn(CODE_SERVER, args, { env, detached: true, stdio: ['ignore', out, out] });
-  cleanups.push(async () => {
+  let exited = null;
+  const stop = async () => {
+    if (exited !== null) return;
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
@@ -303,8 +360,8 @@ async function startCodeServer(runDir, env, project) {
         /* already gone */
       }
     }
-  });
-  let exited = null;
+  };
+  cleanups.push(stop);
   child.on('exit', (code, signal) => (exited = code ?? signal));
   const base = `http://127.0.0.1:${port}`;
   await until('code-server /healthz', async () => {
@@ -312,13 +369,15 @@ async function startCodeServer(runDir, env, project) {
     const res = await fetch(`${base}/healthz`);
     return res.status === 200;
   }, 60_000, 250);
-  return base;
+  return { base, stop };
 }
 
 // ------------------------------------------------------------------------------------ UI helpers
 
+/** Screenshot counter, shared by every page so that the files sort in the order they were taken. */
+let shots = 0;
+
 function ui(page) {
-  let shots = 0;
   const quickInput = page.locator('.quick-input-widget');
   const statusItem = page.locator('.part.statusbar .statusbar-item[id*="qwen.model"]');
 
@@ -360,6 +419,18 @@ function ui(page) {
     await input.press('Enter');
   }
 
+  /** Quick Open (Control+P) a file of the workspace by its relative path, wait for its tab. */
+  async function openFile(relative) {
+    await page.keyboard.press('Control+P');
+    const input = quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relative);
+    const name = path.basename(relative);
+    await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+  }
+
   async function statusText() {
     return ((await statusItem.first().textContent({ timeout: 2000 })) ?? '').trim();
   }
@@ -374,7 +445,7 @@ function ui(page) {
     return (await toast.locator('.notification-list-item-message').first().innerText()) ?? '';
   }
 
-  return { quickInput, statusItem, shot, palette, choose, type, statusText, waitStatus, toastWith };
+  return { quickInput, statusItem, shot, palette, choose, type, openFile, statusText, waitStatus, toastWith };
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -421,16 +492,12 @@ async function main() {
     if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
   });
 
-  let vsix;
-  await step('build and package the extension', async () => {
-    // Builds write dist/: serialise them between runs sharing this checkout.
-    vsix = path.join(runDir, 'qwen-ls.vsix');
-    await withBuildLock(() => {
-      run(process.execPath, ['scripts/build.mjs', '--production'], { cwd: extRoot });
-      run(process.execPath, [path.join(extRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: extRoot });
-    });
-    if (!fs.existsSync(vsix)) throw new Error('vsce package produced no .vsix');
-    return { bytes: fs.statSync(vsix).size };
+  const vsix = VSIX;
+  await step('the per-platform .vsix (make vsix) carries the frozen server', async () => {
+    const listing = run('unzip', ['-Z1', vsix]);
+    const exe = 'extension/server/qwen-ls/qwen-ls';
+    if (!listing.split('\n').includes(exe)) throw new Error(`${vsix} has no ${exe}`);
+    return { vsix: path.relative(repoRoot, vsix), bytes: fs.statSync(vsix).size };
   });
 
   const stubs = await startStubs();
@@ -438,7 +505,8 @@ async function main() {
   const env = codeServerEnv(runDir, home, stubs.url);
   writeUserSettings(runDir);
   result.versions.codeServer = run(CODE_SERVER, ['--config', '/dev/null', '--version'], { env }).split('\n')[0];
-  result.versions.server = run(path.join(VENV_BIN, 'python'), ['-m', 'qwen_ls', '--version'], { env }).trim();
+  const hidden = pythonsOn(env.PATH);
+  if (hidden.length) throw new Error(`the extension host's PATH still reaches ${hidden.join(', ')}`);
 
   await step('install the .vsix into code-server', async () => {
     const out = run(CODE_SERVER, [...codeServerArgs(runDir), '--install-extension', vsix, '--force'], { env });
@@ -446,9 +514,11 @@ async function main() {
   });
 
   let base;
+  let codeServer;
   await step('start code-server', async () => {
-    base = await startCodeServer(runDir, env, project);
-    return { base };
+    codeServer = await startCodeServer(runDir, env, project);
+    base = codeServer.base;
+    return { base, path: env.PATH };
   });
 
   const { chromium } = await import('playwright-core');
@@ -466,22 +536,23 @@ async function main() {
   currentPage = page;
   const u = ui(page);
 
-  await step('open the workspace; the extension shows the model in the status bar', async () => {
+  await step('open the workspace with no Python reachable; the bundled server starts and the status bar shows the model', async () => {
     await page.goto(`${base}/?folder=${encodeURIComponent(project)}`);
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: 60_000 });
     const text = await u.waitStatus('qwen3-coder-typo', 60_000);
     await u.shot('workbench-ready');
-    return { status: text };
+    // The server that answers is the frozen one from the .vsix, and its PATH (the extension
+    // host's, after VS Code resolved the login shell) reaches no Python and no qwen-ls.
+    const servers = await until('the bundled qwen-ls process', () => serverProcesses().length && serverProcesses(), 10_000);
+    const reachable = servers.flatMap((p) => pythonsOn(p.env.PATH));
+    if (reachable.length) throw new Error(`the server's PATH reaches ${reachable.join(', ')}`);
+    if (!servers.every((p) => p.exe.startsWith(path.join(runDir, 'ext')))) throw new Error(`not the bundled server: ${servers.map((p) => p.exe).join(', ')}`);
+    return { status: text, server: path.relative(runDir, servers[0].exe), serverPath: servers[0].env.PATH };
   });
 
   await step('open .qwen/settings.json; the unknown model.name is in the Problems panel', async () => {
-    await page.keyboard.press('Control+P');
-    const input = u.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('.qwen/settings.json');
-    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
-    await input.press('Enter');
+    await u.openFile('.qwen/settings.json');
     await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible' });
     await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'qwen3-coder-typo' }).first();
@@ -620,6 +691,8 @@ async function main() {
     return { toast: toast.slice(0, 300), buttons, finished: done.slice(0, 300), status: await u.statusText() };
   });
 
+  await recoverySteps(page, u, runDir, home);
+
   await step('no secret in any log, output channel or settings file', async () => {
     const leaks = [];
     const walk = (dir) => {
@@ -672,12 +745,163 @@ async function main() {
     return { qwenLogs: qwenLogs.map((p) => path.relative(runDir, p)), serverLogLines: bodies.window.size, tracedSignIn: traced, keyStoredInWorkspaceEnv: envText.includes('E2E_NEW_API_KEY=') };
   });
 
+  await codeServer.stop();
+  await restrictedModeSteps(context, runDir, env, home, stubs.url);
+
   result.ok = result.steps.every((s) => s.ok);
+}
+
+/**
+ * Set a machine setting of the running code-server (the extension reacts to the change).
+ * qwen.server.command is machine-overridable: with a remote extension host, which code-server's
+ * is, VS Code reads it from the Remote ("Machine") settings, not from the browser's User settings.
+ */
+function setMachineSetting(runDir, key, value) {
+  const file = path.join(runDir, 'user-data', 'Machine', 'settings.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const settings = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8') || '{}') : {};
+  if (value === undefined) delete settings[key];
+  else settings[key] = value;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+/**
+ * A qwen.server.command that exits at once, then one that hangs: each ends in an error message
+ * with actions (never an endless spinner), and Restart, Select Model and changing the setting
+ * recover without reloading the window. The command is a script, so the test can "fix" it the way
+ * a user installs the missing server.
+ */
+async function recoverySteps(page, u, runDir, home) {
+  const script = path.join(home, 'flaky-qwen-ls');
+  const bundled = serverProcesses()[0]?.exe;
+  const toast = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  const clearToasts = async () => {
+    await u.palette('Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  };
+
+  await step('qwen.server.command exits at once: an error message with actions; the packaged README opens', async () => {
+    await clearToasts();
+    fs.writeFileSync(script, '#!/bin/sh\necho "qwen-ls: not installed yet" >&2\nexit 3\n', { mode: 0o755 });
+    setMachineSetting(runDir, 'qwen.server.command', [script]);
+    const t = toast('did not start: it exited with code 3');
+    await t.waitFor({ state: 'visible', timeout: 30_000 });
+    const message = await t.locator('.notification-list-item-message').innerText();
+    const buttons = await t.locator('.monaco-button').allTextContents();
+    for (const b of ['Restart', 'Open Setting', 'Install Instructions', 'Show Output']) {
+      if (!buttons.some((x) => x.includes(b))) throw new Error(`no "${b}" button (buttons: ${buttons.join(', ')})`);
+    }
+    if (!message.includes('not installed yet')) throw new Error(`the message lacks the server's output: ${message}`);
+    await u.shot('server-exits-at-once');
+    await t.locator('.monaco-button', { hasText: 'Install Instructions' }).click();
+    const preview = page.locator('.tabs-container .tab', { hasText: /Preview/ }).first();
+    await preview.waitFor({ state: 'visible', timeout: 20_000 });
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('h2', { hasText: 'Installing' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await u.shot('install-instructions');
+    return { message: message.slice(0, 400), buttons, preview: (await preview.innerText()).trim() };
+  });
+
+  await step('qwen.server.command hangs: Restart gives up after the start timeout with an error, Open Setting shows the setting', async () => {
+    await page.keyboard.press('Control+W');
+    await clearToasts();
+    fs.writeFileSync(script, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+    const t0 = Date.now();
+    await u.palette('Qwen: Restart Language Server');
+    const t = toast('did not answer "initialize"');
+    await t.waitFor({ state: 'visible', timeout: SERVER_START_TIMEOUT_MS + 20_000 });
+    const waited = Date.now() - t0;
+    const message = await t.locator('.notification-list-item-message').innerText();
+    await u.shot('server-hangs');
+    // The hung process is killed, not left behind.
+    const sleeping = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('sleep\u0000600');
+      } catch {
+        return false;
+      }
+    });
+    if (sleeping.length) throw new Error(`the hung server is still running (pids ${sleeping.join(', ')})`);
+    await t.locator('.monaco-button', { hasText: 'Open Setting' }).click();
+    const setting = page.locator('.settings-editor .setting-item-contents', { hasText: 'Command line (argv) that starts the qwen-ls server' }).first();
+    await setting.waitFor({ state: 'visible', timeout: 20_000 });
+    const tab = ((await page.locator('.settings-editor .settings-tabs-widget .action-item.checked, .settings-editor .settings-tabs-widget .checked').first().innerText().catch(() => '')) || '').trim();
+    await u.shot('open-setting');
+    return { message: message.slice(0, 400), waitedMs: waited, settingsTab: tab };
+  });
+
+  await step('the server gets installed; Qwen: Select Model starts it and works, no reload', async () => {
+    await page.keyboard.press('Control+W');
+    await clearToasts();
+    if (!bundled) throw new Error('no bundled server path was seen earlier');
+    fs.writeFileSync(script, `#!/bin/sh\nexec "${bundled}" "$@"\n`, { mode: 0o755 });
+    await u.palette('Qwen: Select Model');
+    await u.choose('Qwen: Select Model', 'qwen3-coder-plus');
+    const text = await u.waitStatus('qwen3-coder-plus', 30_000);
+    await u.shot('recovered-by-select-model');
+    return { status: text };
+  });
+
+  await step('clearing qwen.server.command goes back to the bundled server, no reload', async () => {
+    fs.writeFileSync(script, '#!/bin/sh\nexit 4\n', { mode: 0o755 });
+    setMachineSetting(runDir, 'qwen.server.command', undefined);
+    // The restart after the change: the process is the bundled server again, and it answers.
+    await until('the bundled server to be the only qwen-ls', () => {
+      const procs = serverProcesses();
+      return procs.length === 1 && procs[0].exe === bundled;
+    }, 30_000);
+    await u.palette('Qwen: Show Auth Status');
+    await until('an auth status message', async () => (await page.locator('.notifications-toasts .notification-toast').count()) > 0, 15_000);
+    const text = await u.waitStatus('qwen3-coder-plus', 15_000);
+    await u.shot('recovered-by-setting');
+    return { status: text };
+  });
+}
+
+/**
+ * Restricted Mode: workspace trust on, the folder not trusted. Its .vscode/settings.json names a
+ * program as qwen.server.command; VS Code must ignore it (restrictedConfigurations) and the bundled
+ * server must still give the diagnostics.
+ */
+async function restrictedModeSteps(context, runDir, env, home, stubUrl) {
+  const folder = path.join(home, 'untrusted');
+  const marker = path.join(home, 'workspace-setting-ran');
+  fs.mkdirSync(path.join(folder, '.qwen'), { recursive: true });
+  fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'qwen.server.command': ['/bin/sh', '-c', `echo ran > ${marker}`] }, null, 2));
+  fs.writeFileSync(
+    path.join(folder, '.qwen', 'settings.json'),
+    `{\n  "modelProviders": { "openai": [ { "id": "m1", "baseUrl": "${stubUrl}/v1", "envKey": "E2E_STUB_API_KEY" } ] },\n  "security": { "auth": { "selectedType": "openai" } },\n  "model": { "name": "restricted-typo" }\n}\n`,
+  );
+  writeUserSettings(runDir, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' });
+  let base;
+  await step('Restricted Mode: start code-server with workspace trust on', async () => {
+    ({ base } = await startCodeServer(runDir, env, folder, { trust: true, logName: 'code-server-restricted.log' }));
+    return { base };
+  });
+  const page = await context.newPage();
+  currentPage = page;
+  const u = ui(page);
+  await step('Restricted Mode: an untrusted folder gets diagnostics from the bundled server; its workspace qwen.server.command never runs', async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await u.waitStatus('restricted-typo', 60_000);
+    await u.openFile('.qwen/settings.json');
+    await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'restricted-typo' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await u.shot('restricted-mode-diagnostics');
+    if (fs.existsSync(marker)) throw new Error('the workspace qwen.server.command ran in Restricted Mode');
+    const servers = serverProcesses();
+    if (!servers.length) throw new Error('no bundled qwen-ls process is running');
+    return { problem: ((await row.textContent()) ?? '').slice(0, 200), server: path.relative(runDir, servers[0].exe) };
+  });
 }
 
 // One overall deadline, and a clean exit on SIGTERM/SIGINT (the pytest wrapper's timeout): either
 // way the cleanups end code-server's process group, so nothing outlives the test.
-const OVERALL_DEADLINE_MS = Number(process.env.QWEN_LS_E2E_DEADLINE_MS || 8 * 60_000);
+const OVERALL_DEADLINE_MS = Number(process.env.QWEN_LS_E2E_DEADLINE_MS || 10 * 60_000);
 let cleaning = false;
 async function abort(reason) {
   if (cleaning) return;

@@ -4,9 +4,13 @@
  * `qwen-ls.*` ids stay registered by the client alone).
  */
 
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
   RevealOutputChannelOn,
@@ -24,16 +28,25 @@ import {
 import { ProgressPart } from 'vscode-languageclient/lib/common/progressPart';
 import { exactFileGlob, userSettingsPath } from './common/paths';
 import { StatusChangedNotification, type AuthStatus } from './common/protocol';
-import { failureMessage, isLaunch } from './common/serverResolution';
+import { failureMessage, isLaunch, type ServerLaunch } from './common/serverResolution';
+import { startFailure, tail } from './common/startFailure';
 import { errorText, type QwenLog } from './log';
 import { findServer, primaryWorkspaceFolder } from './serverCommand';
 
 export type ClientState = 'starting' | 'running' | 'stopped';
 
-/** Restarts after a crash before the client gives up: low, so a crash loop is visible. */
+/** Restarts after a crash (within 3 minutes) before we give up: low, so a crash loop is visible. */
 const MAX_RESTART_COUNT = 2;
 /** Settings changes are applied after this quiet period (people type into settings.json). */
 const RESTART_DEBOUNCE_MS = 1000;
+/**
+ * A server that has not answered `initialize` by then is taken as hung (a bare `python3` reading
+ * its stdin as a script does exactly that) and is killed. The frozen server answers in well under
+ * a second; this leaves room for a cold start on a slow disk.
+ */
+const START_TIMEOUT_MS = 20_000;
+/** The last bytes of the server's stderr kept for the message when it fails to start. */
+const STDERR_TAIL_BYTES = 2000;
 
 export class ServerNotRunningError extends Error {
   constructor() {
@@ -43,10 +56,26 @@ export class ServerNotRunningError extends Error {
 
 export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
+/**
+ * A LanguageClient whose own error notifications ("couldn't create connection to server", ...) are
+ * kept in the output while it starts: a failed start is reported once, by QwenClient, with actions.
+ */
+class QwenLanguageClient extends LanguageClient {
+  quiet = true;
+
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = 'force'): void {
+    super.error(message, data, this.quiet ? false : showNotification);
+  }
+}
+
 export class QwenClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
+  /** Ends the start in progress (with the reason) when a restart or stop overtakes it. */
+  private abortStart: ((reason: string) => void) | undefined;
+  /** The server process, spawned by us so that a hung or abandoned start can always be killed. */
+  private child: ChildProcess | undefined;
   private readonly statusEmitter = new vscode.EventEmitter<AuthStatus>();
   private readonly stateEmitter = new vscode.EventEmitter<{ state: ClientState; reason?: string }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -60,6 +89,7 @@ export class QwenClient implements vscode.Disposable {
   constructor(
     private readonly log: QwenLog,
     private readonly extensionUri: vscode.Uri,
+    private readonly extensionPath: string,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -76,15 +106,23 @@ export class QwenClient implements vscode.Disposable {
     return this.client?.state === State.Running;
   }
 
+  /** Start the server unless it runs or is starting; resolves when it runs or has failed. */
   start(): Promise<void> {
+    if (this.client?.state === State.Running) {
+      return Promise.resolve();
+    }
     this.starting ??= this.doStart().finally(() => {
       this.starting = undefined;
     });
     return this.starting;
   }
 
+  /**
+   * Stop whatever runs or is starting (a start that hangs is abandoned and its process killed,
+   * never awaited), then start again.
+   */
   async restart(): Promise<void> {
-    await this.starting;
+    clearTimeout(this.restartTimer);
     await this.stop();
     await this.start();
   }
@@ -97,25 +135,34 @@ export class QwenClient implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    // Abandon a start in progress first: it ends at once, and its process is killed below.
+    this.abortStart?.('stopped');
+    await this.starting;
     const client = this.client;
+    const child = this.child;
     this.client = undefined;
-    if (client) {
+    this.child = undefined;
+    if (client && client.state === State.Running) {
       try {
         await client.stop(5000);
       } catch (err) {
         this.log.warn(`Stopping the language server: ${errorText(err)}`);
       }
     }
+    killProcess(child);
   }
 
-  /** Send `workspace/executeCommand` with one argument object (docs/CONTRACTS.md). */
+  /**
+   * Send `workspace/executeCommand` with one argument object (docs/CONTRACTS.md). A server that is
+   * not running is started first, so a command recovers from a failed start once the cause is fixed.
+   */
   async execute<T>(
     command: string,
     arg: object,
     options: { token?: vscode.CancellationToken; workDoneToken?: string } = {},
   ): Promise<T> {
-    if (this.starting) {
-      await this.starting;
+    if (!this.isRunning) {
+      await this.start();
     }
     return this.send<T>(command, arg, options);
   }
@@ -186,61 +233,41 @@ export class QwenClient implements vscode.Disposable {
 
   private async doStart(): Promise<void> {
     this.stateEmitter.fire({ state: 'starting' });
-    const found = findServer();
+    const found = findServer(this.extensionPath);
     if (!isLaunch(found)) {
-      const message = failureMessage(found);
-      this.log.error(message);
-      this.stateEmitter.fire({ state: 'stopped', reason: message });
-      void this.showStartError(message);
+      this.fail(failureMessage(found, process.platform === 'win32' ? ';' : ':'));
       return;
     }
-    const workspaceFolder = primaryWorkspaceFolder();
     this.log.info(`Starting qwen-ls (${found.source}): ${found.display}`);
-
-    const serverOptions: ServerOptions = {
-      command: found.command,
-      args: found.args,
-      // The server reads QWEN_HOME, HOME and provider keys from the environment, like the CLI.
-      options: { env: process.env, cwd: workspaceFolder },
-    };
-    const userFile = userSettingsPath(process.env, os.homedir());
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        // Our own language id keeps VS Code's JSON server off these files (README, "Against VS
-        // Code's own JSON server"); json/jsonc stay for users who map the files back.
-        { scheme: 'file', language: 'qwen-settings' },
-        { scheme: 'file', language: 'jsonc', pattern: '**/.qwen/settings.json' },
-        { scheme: 'file', language: 'json', pattern: '**/.qwen/settings.json' },
-        { scheme: 'file', pattern: exactFileGlob(userFile) },
-      ],
-      outputChannel: this.log.clientChannel,
-      traceOutputChannel: this.log.clientChannel,
-      revealOutputChannelOn: RevealOutputChannelOn.Never,
-      connectionOptions: { maxRestartCount: MAX_RESTART_COUNT },
-      initializationOptions: {},
-    };
-    const client = new LanguageClient('qwen', 'Qwen', serverOptions, clientOptions);
+    const launched = this.launch(found);
+    const client = launched.client;
     this.client = client;
-    client.onDidChangeState((e) => {
-      if (this.client !== client) {
-        return;
-      }
-      if (e.newState === State.Running) {
-        this.stateEmitter.fire({ state: 'running' });
-      } else if (e.newState === State.Stopped) {
-        this.stateEmitter.fire({ state: 'stopped', reason: 'See the Qwen output for details.' });
-      }
-    });
-    try {
-      await client.start();
-    } catch (err) {
+
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      client.start().then(
+        () => undefined,
+        (err) => `its start failed: ${errorText(err)}`,
+      ),
+      launched.ended,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`it did not answer "initialize" within ${START_TIMEOUT_MS / 1000} s and was stopped`), START_TIMEOUT_MS);
+      }),
+      new Promise<string>((resolve) => {
+        this.abortStart = resolve;
+      }),
+    ]);
+    clearTimeout(timer);
+    this.abortStart = undefined;
+    if (outcome !== undefined || client.state !== State.Running) {
+      client.quiet = true;
       if (this.client === client) {
         this.client = undefined;
       }
-      const message = `Qwen: the language server (${found.display}) did not start: ${errorText(err)}`;
-      this.log.error(message);
-      this.stateEmitter.fire({ state: 'stopped', reason: message });
-      void this.showStartError(message);
+      killProcess(launched.process());
+      if (outcome !== 'stopped') {
+        this.fail(startFailure(found, outcome ?? 'it stopped while starting', launched.stderr()));
+      }
       return;
     }
     client.onNotification(StatusChangedNotification, (status: AuthStatus) => this.statusEmitter.fire(status));
@@ -258,15 +285,136 @@ export class QwenClient implements vscode.Disposable {
     await this.refreshStatus();
   }
 
+  /**
+   * Build the LanguageClient for `found`. The process is spawned here, not by the client: a client
+   * that is still starting cannot be stopped (vscode-languageclient refuses), but its process can
+   * always be killed, which ends the start.
+   */
+  private launch(found: ServerLaunch): {
+    client: QwenLanguageClient;
+    ended: Promise<string>;
+    process: () => ChildProcess | undefined;
+    stderr: () => string;
+  } {
+    const workspaceFolder = primaryWorkspaceFolder();
+    let child: ChildProcess | undefined;
+    let stderr = '';
+    let endedWith: (why: string) => void = () => undefined;
+    const ended = new Promise<string>((resolve) => (endedWith = resolve));
+    const serverOptions: ServerOptions = async () => {
+      child = spawn(found.command, found.args, {
+        // The server reads QWEN_HOME, HOME and provider keys from the environment, like the CLI.
+        env: process.env,
+        cwd: workspaceFolder && fs.existsSync(workspaceFolder) ? workspaceFolder : undefined,
+        stdio: 'pipe',
+      });
+      this.child = child;
+      child.stderr?.on('data', (chunk: Buffer) => (stderr = tail(stderr + chunk.toString('utf8'), STDERR_TAIL_BYTES)));
+      child.on('error', (err) => endedWith(`it could not be run: ${err.message}`));
+      child.on('exit', (code, signal) => endedWith(signal ? `it was ended by ${signal}` : `it exited with code ${code}`));
+      return child;
+    };
+    const userFile = userSettingsPath(process.env, os.homedir());
+    let running = false;
+    let crashes: number[] = [];
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        // Our own language id keeps VS Code's JSON server off these files (README, "Against VS
+        // Code's own JSON server"); json/jsonc stay for users who map the files back.
+        { scheme: 'file', language: 'qwen-settings' },
+        { scheme: 'file', language: 'jsonc', pattern: '**/.qwen/settings.json' },
+        { scheme: 'file', language: 'json', pattern: '**/.qwen/settings.json' },
+        { scheme: 'file', pattern: exactFileGlob(userFile) },
+      ],
+      outputChannel: this.log.clientChannel,
+      traceOutputChannel: this.log.clientChannel,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: {},
+      // Without this handler the client shows the bare error ("Cannot call write after a stream
+      // was destroyed") in a second notification; doStart reports the failure once, with actions.
+      initializationFailedHandler: (err) => {
+        this.log.warn(`initialize failed: ${errorText(err)}`);
+        return false;
+      },
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue, handled: true }),
+        // A server that never ran is reported by doStart; one that crashes later is restarted a
+        // few times, then reported with the same actions instead of a silent dead client.
+        closed: () => {
+          if (!running) {
+            return { action: CloseAction.DoNotRestart, handled: true };
+          }
+          const now = Date.now();
+          crashes = [...crashes.filter((t) => now - t < 3 * 60_000), now];
+          if (crashes.length <= MAX_RESTART_COUNT) {
+            this.log.warn(`qwen-ls stopped (${stderr ? tail(stderr, 300) : 'no output'}); restarting it`);
+            return { action: CloseAction.Restart, handled: true };
+          }
+          this.fail(startFailure(found, `it stopped ${crashes.length} times in 3 minutes and is not restarted again`, stderr));
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
+      },
+    };
+    const client = new QwenLanguageClient('qwen', 'Qwen', serverOptions, clientOptions);
+    client.onDidChangeState((e) => {
+      if (this.client !== client) {
+        return;
+      }
+      if (e.newState === State.Running) {
+        running = true;
+        client.quiet = false;
+        this.stateEmitter.fire({ state: 'running' });
+      } else if (e.newState === State.Stopped && running) {
+        this.stateEmitter.fire({ state: 'stopped', reason: 'See the Qwen output for details.' });
+      }
+    });
+    return { client, ended, process: () => child, stderr: () => stderr };
+  }
+
+  /** Report a server that could not be found or started: log, status bar, a message with actions. */
+  private fail(message: string): void {
+    this.log.error(message);
+    this.stateEmitter.fire({ state: 'stopped', reason: message });
+    void this.showStartError(message);
+  }
+
   private async showStartError(message: string): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, 'Open Setting', 'Show Install Instructions', 'Show Output');
-    if (choice === 'Open Setting') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'qwen.server.command');
-    } else if (choice === 'Show Install Instructions') {
-      const readme = vscode.Uri.joinPath(this.extensionUri, 'README.md');
-      await vscode.commands.executeCommand('markdown.showPreview', readme);
+    const choice = await vscode.window.showErrorMessage(message, 'Restart', 'Open Setting', 'Install Instructions', 'Show Output');
+    if (choice === 'Restart') {
+      await this.restart();
+    } else if (choice === 'Open Setting') {
+      await openServerSetting();
+    } else if (choice === 'Install Instructions') {
+      await vscode.commands.executeCommand('markdown.showPreview', packagedReadme(this.extensionUri));
     } else if (choice === 'Show Output') {
       this.log.show();
     }
+  }
+}
+
+/**
+ * Open the Settings editor where `qwen.server.command` can be set. It is machine-overridable: with
+ * a remote extension host (code-server, SSH, WSL, containers) the User tab does not show it, only
+ * the Remote tab does, and a workspace value is ignored in Restricted Mode.
+ */
+export async function openServerSetting(): Promise<void> {
+  const command = vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+  await vscode.commands.executeCommand(command, { query: 'qwen.server.command' });
+}
+
+/** The README inside the installed extension: vsce stores README.md as `readme.md`. */
+export function packagedReadme(extensionUri: vscode.Uri): vscode.Uri {
+  let name = 'README.md';
+  try {
+    name = fs.readdirSync(extensionUri.fsPath).find((f) => f.toLowerCase() === 'readme.md') ?? name;
+  } catch {
+    /* not a local folder: keep the default name */
+  }
+  return vscode.Uri.joinPath(extensionUri, name);
+}
+
+function killProcess(child: ChildProcess | undefined): void {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
   }
 }

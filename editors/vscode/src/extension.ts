@@ -11,7 +11,7 @@ let client: QwenClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = new QwenLog();
   const statusBar = new QwenStatusBar();
-  client = new QwenClient(log, context.extensionUri);
+  client = new QwenClient(log, context.extensionUri, context.extensionPath);
   context.subscriptions.push(
     log,
     statusBar,

@@ -1,10 +1,11 @@
 /**
  * Where the qwen-ls server comes from, as pure logic: the `qwen.server.command` setting (argv, with
- * `${workspaceFolder}` expanded) → `qwen-ls` on PATH → `python3 -m qwen_ls`. The file-system and
+ * `${workspaceFolder}` expanded) → the server bundled in the per-platform .vsix → `qwen-ls` on
+ * PATH → `python3 -m qwen_ls`. The file-system and
  * process probes are passed in, so unit tests run without VS Code or a Python install.
  */
 
-export type ServerSource = 'setting' | 'path' | 'python';
+export type ServerSource = 'setting' | 'bundled' | 'path' | 'python';
 
 export interface ServerLaunch {
   command: string;
@@ -17,6 +18,8 @@ export interface ServerLaunch {
 export interface ResolveFailure {
   /** What was tried, in order, for the error message. */
   tried: string[];
+  /** The PATH that was searched, as the extension host sees it (it may differ from a terminal's). */
+  searchedPath: string;
   /** Why the explicit setting could not be used, when it was set. */
   settingProblem?: string;
 }
@@ -26,12 +29,19 @@ export interface Probes {
   which(name: string): string | undefined;
   /** True when `python -c 'import qwen_ls'` succeeds with this interpreter. */
   pythonHasQwenLs(python: string): boolean;
+  /**
+   * The server this .vsix carries (`server/qwen-ls/qwen-ls`), when it is there and executable;
+   * undefined for the platform-neutral build, which has none.
+   */
+  bundled(): string | undefined;
 }
 
 export interface ResolveInput {
   setting: unknown;
   workspaceFolder: string | undefined;
   userHome: string | undefined;
+  /** The extension host's PATH, only for the message. */
+  envPath: string | undefined;
 }
 
 /** Expand `${workspaceFolder}`, `${userHome}` and a leading `~/` in one argv element. */
@@ -68,8 +78,15 @@ export function settingArgv(setting: unknown): string[] | undefined {
   return undefined;
 }
 
+/** The interpreters tried for `python -m qwen_ls`, in order. */
+export const PYTHONS = ['python3', 'python'];
+
+/**
+ * The lookup order: `qwen.server.command` (when set; authoritative) → the bundled server →
+ * `qwen-ls` on PATH → `python3 -m qwen_ls` (then `python`).
+ */
 export function resolveServer(input: ResolveInput, probes: Probes): ServerLaunch | ResolveFailure {
-  const tried: string[] = [];
+  const searchedPath = input.envPath ?? '';
   const argv = settingArgv(input.setting);
   if (argv) {
     // An explicit setting is authoritative: falling back would hide the user's mistake.
@@ -79,11 +96,19 @@ export function resolveServer(input: ResolveInput, probes: Probes): ServerLaunch
     if (!exe) {
       return {
         tried: [`qwen.server.command: ${display}`],
+        searchedPath,
         settingProblem: `"${expanded[0]}" from the setting qwen.server.command was not found or is not executable`,
       };
     }
     return { command: exe, args: expanded.slice(1), source: 'setting', display };
   }
+
+  const tried: string[] = [];
+  const bundled = probes.bundled();
+  if (bundled) {
+    return { command: bundled, args: [], source: 'bundled', display: `${bundled} (bundled)` };
+  }
+  tried.push('the bundled server (this .vsix has none: it is the platform-neutral build)');
 
   const onPath = probes.which('qwen-ls');
   if (onPath) {
@@ -91,36 +116,40 @@ export function resolveServer(input: ResolveInput, probes: Probes): ServerLaunch
   }
   tried.push('qwen-ls on PATH');
 
-  for (const python of ['python3', 'python']) {
+  for (const python of PYTHONS) {
     const exe = probes.which(python);
     if (!exe) {
+      tried.push(`${python} (not on PATH)`);
       continue;
     }
     if (probes.pythonHasQwenLs(exe)) {
       return { command: exe, args: ['-m', 'qwen_ls'], source: 'python', display: `${exe} -m qwen_ls` };
     }
     tried.push(`${exe} -m qwen_ls (module qwen_ls not installed)`);
-    break;
   }
-  if (tried.length === 1) {
-    tried.push('python3 -m qwen_ls (no python3 on PATH)');
-  }
-  return { tried };
+  return { tried, searchedPath };
 }
 
 export function isLaunch(r: ServerLaunch | ResolveFailure): r is ServerLaunch {
   return (r as ServerLaunch).command !== undefined;
 }
 
-/** The one error message shown when no server could be found or started. */
-export function failureMessage(f: ResolveFailure): string {
+/** The PATH for a message: every entry, so that a PATH that differs from the terminal's shows. */
+export function describePath(envPath: string, pathSep = ':'): string {
+  const dirs = envPath.split(pathSep).filter(Boolean);
+  return dirs.length ? dirs.join(pathSep) : '(empty)';
+}
+
+/** The one error message shown when no server could be found. */
+export function failureMessage(f: ResolveFailure, pathSep = ':'): string {
+  const where = `PATH searched: ${describePath(f.searchedPath, pathSep)}.`;
   if (f.settingProblem) {
-    return `Qwen: cannot start the language server: ${f.settingProblem}. Fix the setting or clear it to use qwen-ls from PATH.`;
+    return `Qwen: cannot start the language server: ${f.settingProblem}. ${where} Fix the setting, or clear it to use the bundled server.`;
   }
   return (
-    `Qwen: cannot find the qwen-ls language server (tried ${f.tried.join(', ')}). ` +
-    'Install it with "pipx install qwen-ls" (or "pip install qwen-ls" in the Python you use), ' +
-    'or set qwen.server.command.'
+    `Qwen: cannot find the qwen-ls language server. Tried: ${f.tried.join('; ')}. ${where} ` +
+    'Install the .vsix for your platform (it carries the server), or install qwen-ls ' +
+    '(see "Install Instructions"), or set qwen.server.command.'
   );
 }
 
