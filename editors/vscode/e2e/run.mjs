@@ -97,27 +97,6 @@ function run(cmd, args, options = {}) {
   return r.stdout;
 }
 
-/** Run `fn` holding .e2e/build.lock (created exclusively; a lock older than 5 min is stale). */
-async function withBuildLock(fn) {
-  const lock = path.join(extRoot, '.e2e', 'build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  await until('the build lock', () => {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch {
-      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (age > 5 * 60_000) fs.rmSync(lock, { force: true });
-      return false;
-    }
-  }, 180_000, 250);
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
-}
-
 // ------------------------------------------------------------------------------------ stubs
 
 /** An OpenAI-compatible provider and a Qwen OAuth device-flow service on one loopback port. */
@@ -426,7 +405,13 @@ function ui(page) {
     await input.waitFor({ state: 'visible' });
     await input.fill(relative);
     const name = path.basename(relative);
-    await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    const dir = path.dirname(relative);
+    // The list first shows recently opened files: wait until the top row is the one asked for
+    // (label and folder), or Enter opens whatever was on top a moment ago.
+    await until(`Quick Open to list ${relative} first`, async () => {
+      const top = ((await quickInput.locator('.quick-input-list .monaco-list-row').first().textContent({ timeout: 2000 })) ?? '');
+      return top.includes(name) && top.includes(dir);
+    }, 15_000);
     await input.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
   }
@@ -571,12 +556,7 @@ async function main() {
 
   await step('Qwen settings have their own language: one report per problem, not two', async () => {
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = u.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('sub/.qwen/settings.json');
-    await u.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().waitFor({ state: 'visible' });
-    await input.press('Enter');
+    await u.openFile('sub/.qwen/settings.json');
     const mode = page.locator('.part.statusbar .statusbar-item[id="status.editor.mode"]');
     const modeText = async () => ((await mode.textContent({ timeout: 2000 })) ?? '').trim();
     await until('language mode "Qwen Code Settings"', async () => (await modeText()).includes('Qwen Code Settings'), 20_000);
