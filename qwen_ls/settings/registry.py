@@ -102,7 +102,8 @@ class ModelEntry:
         return None
 
 
-def _get(mapping: Any, *keys: str) -> Any:
+def get_path(mapping: Any, *keys: str) -> Any:
+    """``mapping[k1][k2]...``, or ``None`` where a step is missing or not a mapping."""
     for key in keys:
         if not isinstance(mapping, Mapping):
             return None
@@ -247,7 +248,7 @@ def infer_auth_type(environ: Mapping[str, str]) -> str | None:
 
 def selected_type(effective: Mapping[str, Any]) -> str | None:
     """``security.auth.selectedType`` when set to a non-empty string."""
-    selected = _get(effective, "security", "auth", "selectedType")
+    selected = get_path(effective, "security", "auth", "selectedType")
     return selected if isinstance(selected, str) and selected else None
 
 
@@ -330,11 +331,11 @@ def current_selection(
 ) -> tuple[str | None, str | None, str | None]:
     """``(auth_type, model_id, model_base_url)`` as the CLI reads them at start-up."""
     auth_type = selected_auth_type(merged, environ)
-    model_id = strip_runtime(_get(merged, "model", "name"))
+    model_id = strip_runtime(get_path(merged, "model", "name"))
     if model_id is None and auth_type:
         for var in known.MODEL_ENV_VARS.get(auth_type, ()):
             if environ.get(var):
                 model_id = environ[var]
                 break
-    base = _get(merged, "model", "baseUrl")
+    base = get_path(merged, "model", "baseUrl")
     return auth_type, model_id, base if isinstance(base, str) else None

@@ -100,14 +100,6 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and value.strip() == "")
 
 
-def _get(mapping: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(mapping, Mapping):
-            return None
-        mapping = mapping.get(key)
-    return mapping
-
-
 def needs_rewrite(value: Mapping[str, Any]) -> bool:
     """Whether the CLI migrates or normalises this file on load (and so rewrites it)."""
     version = value.get("$version")
@@ -270,15 +262,15 @@ def resolve_startup(
     model_id: str | None = None
     source_var: str | None = None
     from_settings = False
-    if _has(_get(merged, "model", "name")):
-        model_id = reg.strip_runtime(_get(merged, "model", "name"))
+    if _has(reg.get_path(merged, "model", "name")):
+        model_id = reg.strip_runtime(reg.get_path(merged, "model", "name"))
         from_settings = True
     elif selected in known.MODEL_ENV_VARS:
         for var in known.MODEL_ENV_VARS[selected]:
             if _has(env.get(var)):
                 model_id, source_var = env[var], var
                 break
-    persisted = _get(merged, "model", "baseUrl")
+    persisted = reg.get_path(merged, "model", "baseUrl")
     persisted = persisted if isinstance(persisted, str) else None
     auth = (reg.selection_auth_type(registry, selected, model_id,
                                     persisted if from_settings else None)
@@ -317,12 +309,12 @@ def resolve_startup(
             if _present(env.get(var)):
                 api_key = (env[var], _key_source(res, var))
                 break
-    if api_key is None and _present(_get(merged, "security", "auth", "apiKey")):
-        api_key = (str(_get(merged, "security", "auth", "apiKey")), KeySource("settings"))
+    if api_key is None and _present(reg.get_path(merged, "security", "auth", "apiKey")):
+        api_key = (str(reg.get_path(merged, "security", "auth", "apiKey")), KeySource("settings"))
     base_url = None
     for candidate in ([provider.entry.get("baseUrl")] if provider else []) + \
             [env.get(v) for v in mapping["baseUrl"]] + \
-            [_get(merged, "security", "auth", "baseUrl")]:
+            [reg.get_path(merged, "security", "auth", "baseUrl")]:
         if _present(candidate) and isinstance(candidate, str):
             base_url = candidate
             break
@@ -349,7 +341,7 @@ def resolve_startup(
                  "settings" if api_key[1].kind == "settings" else "env"),
              "baseUrl": None if base_url is None else (
                  "modelProviders" if provider and _present(provider.entry.get("baseUrl"))
-                 else ("settings" if base_url == _get(merged, "security", "auth", "baseUrl")
+                 else ("settings" if base_url == reg.get_path(merged, "security", "auth", "baseUrl")
                        and not any(env.get(v) == base_url for v in mapping["baseUrl"])
                        else "env"))}
     initial_registry_base = (None if provider is None else (provider.base_url or _NULL))
@@ -367,12 +359,12 @@ def resolve_startup(
     if not current:
         out.start_error = NO_AUTH_MESSAGE
         return out
-    enforced = _get(merged, "security", "auth", "enforcedType")
+    enforced = reg.get_path(merged, "security", "auth", "enforcedType")
     if _has(enforced) and enforced != current:
         out.start_error = (f"The configured auth type is {enforced}, but the current auth type "
                            f"is {current}. Please re-authenticate with the correct type.")
         return out
-    if _get(merged, "security", "auth", "useExternal") is not True:
+    if reg.get_path(merged, "security", "auth", "useExternal") is not True:
         error = _validate_auth(current, merged, registry, out.model, gen["baseUrl"],
                                gen["apiKey"], env)
         if error:
@@ -547,7 +539,7 @@ def _validate_auth(auth: str, merged: Mapping[str, Any], registry: list[reg.Mode
             return has_env(entry.env_key), entry.env_key, True
         if default_var and has_env(default_var):
             return True, default_var, False
-        if _get(merged, "security", "auth", "apiKey"):
+        if reg.get_path(merged, "security", "auth", "apiKey"):
             return True, default_var, False
         return False, default_var, False
 

@@ -65,16 +65,7 @@ def _auth_type(run: Run) -> None:
                 + ", ".join(known.AUTH_TYPES)
                 + ".",
                 span,
-                fixes=[
-                    fix(
-                        f"Change to '{g}'",
-                        "set-value",
-                        preferred=i == 0,
-                        path=list(AUTH_PATH),
-                        value=g,
-                    )
-                    for i, g in enumerate(guesses or with_models[:2] or ["openai"])
-                ],
+                fixes=_auth_type_fixes(guesses or with_models[:2] or ["openai"], "Change to '{}'"),
             )
         elif selected == "qwen-oauth":
             run.report(
@@ -121,16 +112,7 @@ def _model_name(run: Run) -> None:
         span = _Lazy(run, name_path)
         if auth_type is None:
             owners = sorted({m.protocol for m in run.registry if m.id == name})
-            fixes = [
-                fix(
-                    f"Set security.auth.selectedType to '{p}'",
-                    "set-value",
-                    preferred=i == 0,
-                    path=list(AUTH_PATH),
-                    value="openai" if p == "openai-responses" else p,
-                )
-                for i, p in enumerate(owners)
-            ]
+            fixes = _auth_type_fixes(owners)
             run.report(
                 "QLS204",
                 f"model.name is '{name}' but no scope sets security.auth.selectedType: the CLI "
@@ -214,17 +196,22 @@ def _providers_without_auth_type(run: Run) -> None:
         "environment variable selects an auth type: the CLI opens the auth dialog, and `qwen -p` "
         "stops with \"No auth type is selected\".",
         run.span(("modelProviders",), key=True),
-        fixes=[
-            fix(
-                f"Set security.auth.selectedType to '{p}'",
-                "set-value",
-                preferred=i == 0,
-                path=list(AUTH_PATH),
-                value=p,
-            )
-            for i, p in enumerate(protocols)
-        ],
+        fixes=_auth_type_fixes(protocols),
     )
+
+
+def _auth_type_fixes(
+    protocols: list[str], title: str = "Set security.auth.selectedType to '{}'"
+) -> list:
+    """One set-selectedType fix per protocol, the first preferred (``openai-responses``: openai).
+
+    Title and values of QLS201, QLS204 and QLS211's fixes; ``title`` has one ``{}`` for the value.
+    """
+    values = ["openai" if p == "openai-responses" else p for p in protocols]
+    return [
+        fix(title.format(v), "set-value", preferred=i == 0, path=list(AUTH_PATH), value=v)
+        for i, v in enumerate(values)
+    ]
 
 
 def _last_setter(run: Run, path: tuple[str, ...]) -> object:
