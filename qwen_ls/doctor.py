@@ -1,4 +1,4 @@
-"""``qwen-ls doctor``: what ``qwen`` will do when started here, and every problem across scopes.
+"""What ``qwen`` will do when started here, and every problem across scopes (``qwen-ls doctor``).
 
 The resolution comes from :func:`qwen_ls.settings.startup.resolve_startup`, which the
 differential suite (``tests/oracle``) holds to the real CLI's answer field by field; the problems
@@ -7,7 +7,6 @@ are the analysis findings of every settings file in scope. Keys are always maske
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -109,23 +108,3 @@ def format_report(report: Mapping[str, Any]) -> str:
             lines.append(f"  {p['path']}:{p['line']}:{p['column']}: {p['code']} {p['severity']} "
                          f"{p['message']}")
     return "\n".join(lines)
-
-
-def run_doctor(args: Any) -> int:
-    """``qwen-ls doctor [--format json] [--workspace DIR]``: 0 when qwen would start, else 1."""
-    workspace = (args.workspace or Path.cwd()).absolute()
-    report = doctor_report(workspace, dict(os.environ))
-    if args.format == "json":
-        print(redact(json.dumps(report, indent=2)))  # the one mask, on every output path
-    else:
-        print(redact(format_report(report)))
-    return 0 if report["starts"] else 1
-
-
-def register(sub: Any) -> None:
-    """Add the ``doctor`` subcommand to the CLI's subparsers."""
-    p = sub.add_parser("doctor", help="show what qwen will do when started here, and why not")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--workspace", type=Path, default=None,
-                   help="the folder qwen would start in (default: the current directory)")
-    p.set_defaults(handler=run_doctor)

@@ -1,5 +1,5 @@
-"""``python -m qwen_ls.server [--tcp HOST:PORT]``: the language server without the CLI."""
+"""``python -m qwen_ls.server [--tcp HOST:PORT]``: the language server, as ``qwen-ls`` runs it."""
 
-from qwen_ls.server.main import serve
+from qwen_ls.cli.serve import main
 
-raise SystemExit(serve())
+raise SystemExit(main())

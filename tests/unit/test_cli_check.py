@@ -123,10 +123,10 @@ def test_rules_lists_every_rule(home):
 
 
 def test_docs_rules_md_is_current():
-    from qwen_ls.cli import rules_markdown
+    from qwen_ls.analysis.rules_doc import rules_markdown
 
     committed = (ROOT / "docs/rules.md").read_text()
-    assert committed == rules_markdown(), "docs/rules.md is stale: run `qwen-ls rules --format markdown > docs/rules.md`"
+    assert committed == rules_markdown(), "docs/rules.md is stale: run `.venv/bin/python tools/gen_docs.py`"
 
 
 def test_schema_command_prints_the_committed_schema(home):
@@ -137,9 +137,9 @@ def test_schema_command_prints_the_committed_schema(home):
 
 
 def test_readme_rule_table_is_current():
-    from qwen_ls.cli import rules_table
+    from qwen_ls.analysis.rules_doc import rules_table
 
     readme = (ROOT / "README.md").read_text()
     start = readme.index("\n", readme.index("<!-- rules:start")) + 1
     end = readme.index("<!-- rules:end -->")
-    assert readme[start:end] == rules_table(), "README rule table is stale: regenerate it"
+    assert readme[start:end] == rules_table(), "README rule table is stale: run `.venv/bin/python tools/gen_docs.py`"

@@ -1,8 +1,9 @@
 """``qwen-ls check [PATH ...]``: analyse settings files, print the findings, optionally fix them.
 
-Exit status: 1 when an error-severity finding remains (or, with ``--diff``, when a fix would
-change a file), 0 otherwise (always 0 with ``--exit-zero``), 2 for usage and configuration errors
-or an unreadable file.
+The options and the output are here; the checking and fixing is :mod:`qwen_ls.lint`. Exit
+status (:mod:`qwen_ls.cli.exitcodes`): 1 when an error-severity finding remains (or, with
+``--diff``, when a fix would change a file), 0 otherwise (always 0 with ``--exit-zero``), 2 for
+usage and configuration errors or an unreadable file.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from qwen_ls.cli.exitcodes import ExitCode
 from qwen_ls.lint.config import OUTPUT_FORMATS
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,29 +85,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=run)
 
 
-def default_paths(cwd: Path, environ: dict[str, str]) -> list[Path]:
-    """The settings files ``qwen`` started in ``cwd`` would read, that exist."""
-    from qwen_ls.settings import scopes
-
-    paths = scopes.settings_paths(cwd, environ)
-    # not only regular files: a FIFO or a device in their place must be reported, not skipped
-    return [p for p in paths.values() if p is not None and os.path.lexists(p) and not p.is_dir()]
-
-
 def _fail(message: str) -> int:
     sys.stderr.write(f"qwen-ls check: {message}\n")
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``qwen-ls check`` with parsed arguments; returns the exit status."""
-    from qwen_ls import jsonc, safeio
-    from qwen_ls.analysis import analyze, build_context
-    from qwen_ls.lint import fixer, formats
+    from qwen_ls.lint import formats
     from qwen_ls.lint.config import ConfigError, find_config, load_config, split_codes
-    from qwen_ls.secrets import redact, remember
-    from qwen_ls.settings import scopes
-    from qwen_ls.store import StoreError
+    from qwen_ls.lint.run import CheckError, check_files, default_paths
+    from qwen_ls.secrets import redact
 
     environ = dict(os.environ)
     try:
@@ -129,58 +117,18 @@ def run(args: argparse.Namespace) -> int:
             "qwen-ls check: no settings files found (looked for the user, workspace "
             "and system files); pass paths explicitly.\n"
         )
-        return EXIT_OK
+        return ExitCode.OK
+    try:
+        outcome = check_files(paths, config, args.workspace, environ, fix=args.fix,
+                              diff=args.diff, unsafe=args.unsafe_fixes)
+    except CheckError as exc:
+        return _fail(str(exc))
 
-    results = []
-    fixed_count = 0
-    diffs: list[str] = []
-    notes: list[str] = []
-    for path in paths:
-        path = path.absolute()
-        try:  # bounded, regular files only: a FIFO or /dev/zero must not hang the linter
-            raw = safeio.read_bytes(path)
-        except safeio.UnsafeFileError as exc:
-            return _fail(f"cannot read {redact(str(exc), multiline=False)}")
-        except OSError as exc:
-            return _fail(f"cannot read {redact(str(path), multiline=False)}: {exc.strerror}")
-        text = raw.decode("utf-8", errors="replace")
-        ctx = build_context(path, args.workspace, environ)
-
-        def reported(doc, path=path, ctx=ctx):
-            return [f for f in analyze(doc, ctx) if config.wanted(f.code, path)]
-
-        doc = jsonc.parse(text)
-        if args.fix or args.diff:
-            result = fixer.fix_text(doc, reported, unsafe=args.unsafe_fixes)
-            if result.changed and "\ufffd" in text and raw != text.encode("utf-8"):
-                notes.append(f"{formats.shown_path(path)}: not UTF-8, left unchanged")
-            elif result.changed:
-                for _name, value in result.secrets:
-                    remember(value)
-                fixed_count += len(result.applied)
-                if args.diff:
-                    diffs.append(fixer.unified_diff(formats.shown_path(path), text, result.text))
-                    for name, _value in result.secrets:
-                        env_file, _ws = scopes.secret_env_file(path, environ)
-                        notes.append(f"would write {name} to {env_file} (mode 0600)")
-                else:
-                    try:
-                        written = fixer.write_fixes(path, text, result, environ)
-                    except StoreError as exc:
-                        return _fail(str(exc))
-                    extra = [p for p in written if p != path]
-                    if extra:
-                        notes.append(
-                            f"{formats.shown_path(path)}: also wrote "
-                            + ", ".join(formats.shown_path(p) for p in extra)
-                        )
-                    doc = jsonc.parse(result.text)
-        results.append((path, doc, reported(doc)))
-
-    found = formats.items(results)
+    found = formats.items(outcome.results)
+    fixed_count, notes = outcome.fixed, outcome.notes
     out = sys.stdout
     if args.diff:
-        out.write(redact("".join(diffs)))
+        out.write(redact("".join(outcome.diffs)))
         for note in notes:
             sys.stderr.write(f"qwen-ls check: {redact(note)}\n")
         sys.stderr.write(
@@ -203,13 +151,13 @@ def run(args: argparse.Namespace) -> int:
                 out.write(formats.full(item, color, args.verbose) + "\n")
         for note in notes:
             out.write(redact(note) + "\n")
-        out.write(_summary(found, len(results), fixed_count, args))
+        out.write(_summary(found, len(outcome.results), fixed_count, args))
 
     if args.exit_zero:
-        return EXIT_OK
+        return ExitCode.OK
     if args.diff and fixed_count:
-        return EXIT_FINDINGS
-    return EXIT_FINDINGS if any(i.severity == "error" for i in found) else EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.FAILURE if any(i.severity == "error" for i in found) else ExitCode.OK
 
 
 def _plural(n: int, word: str) -> str:
