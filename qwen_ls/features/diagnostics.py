@@ -83,6 +83,9 @@ def diagnostic_payloads(
     encoding = flags.encoding
     position = doc.lines.position
     hrefs: dict[str, dict[str, str]] = {}  # one codeDescription per rule, shared
+    # Thousands of findings can point at the same few .env files: each place is worked out
+    # (URI, line) once and the dict shared, as the codeDescription is.
+    placed_related: dict[Related, dict[str, Any]] = {}
     out = []
     for f in findings:
         sl, sc = position(f.span.start, encoding)
@@ -104,7 +107,13 @@ def diagnostic_payloads(
             if tags:
                 item["tags"] = tags
         if flags.related_information and f.related and files is not None:
-            related = [_related(r, lines_of(Path(r.path)), files, encoding) for r in f.related]
+            related = []
+            for r in f.related:
+                placed = placed_related.get(r)
+                if placed is None:
+                    placed = placed_related[r] = _related(r, lines_of(Path(r.path)), files,
+                                                          encoding)
+                related.append(placed)
             if related:
                 item["relatedInformation"] = related
         if f.data is not None:

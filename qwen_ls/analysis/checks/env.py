@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 
 from qwen_ls import gitindex
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
+from qwen_ls.jsonc.types import Span
 from qwen_ls.secrets import looks_like_secret, mask
 from qwen_ls.settings import known
 from qwen_ls.settings import registry as reg
@@ -63,11 +65,12 @@ def _env_keys(run: Run) -> None:
         if isinstance(active_name, str)
         else None
     )
-    lookups: dict[str, object] = {}
+    missing = _MissingKey(run)
     for provider, entries in providers.items():
         if not isinstance(entries, list) or reg.provider_protocol(provider, run.effective) is None:
             continue
         protocol = reg.provider_protocol(provider, run.effective) or "openai"
+        spans = _EntrySpans(run, provider, entries)
         for index, entry in enumerate(entries):
             if not isinstance(entry, Mapping):
                 continue
@@ -102,32 +105,118 @@ def _env_keys(run: Run) -> None:
                     else [],
                 )
                 continue
-            if env_key not in lookups:
-                lookups[env_key] = run.env.lookup(env_key)
-            source = lookups[env_key]
-            if source is None:
-                is_active = (
-                    active is not None and active.provider == provider and active.index == index
-                )
-                tmpl = (
-                    known.MISSING_OPENAI_KEY_EXPLICIT
-                    if protocol.startswith("openai")
-                    else known.MISSING_KEY_EXPLICIT
-                )
+            is_active = active is not None and active.provider == provider and active.index == index
+            said = missing.finding(env_key, protocol, is_active)
+            if said is not None:
+                message, related, data = said
                 run.report(
-                    "QLS402",
-                    f"No env source provides {env_key} (searched: {_searched(run)}). "
-                    + (
-                        'The CLI stops with: "'
-                        if is_active
-                        else 'Selecting this model fails with: "'
-                    )
-                    + tmpl.format(env_key=env_key)
-                    + '" Add it to ~/.qwen/.env or .qwen/.env.',
-                    run.span(path),
-                    related=_searched_related(run, env_key),
-                    data={"envKey": env_key, "command": "qwen-ls.signIn.apiKey"},
+                    "QLS402", message, spans.get(index, path), related=list(related), data=data
                 )
+
+
+class _MissingKey:
+    """QLS402's message, related files and data, worked out once per variable in a run.
+
+    A large file names the same few variables in thousands of entries; the env lookup, the
+    ``.env`` files' existence and the message are the same for each of them.
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.lookups: dict[str, bool] = {}
+        self.related: dict[str, list[Related]] = {}
+        self.said: dict[tuple[str, str, bool], tuple[str, list[Related], dict]] = {}
+
+    def finding(
+        self, env_key: str, protocol: str, is_active: bool
+    ) -> tuple[str, list[Related], dict] | None:
+        """``(message, related, data)`` when no env source provides ``env_key``, else None."""
+        run = self.run
+        if env_key not in self.lookups:
+            self.lookups[env_key] = run.env.lookup(env_key) is not None
+        if self.lookups[env_key]:
+            return None
+        key = (env_key, protocol, is_active)
+        said = self.said.get(key)
+        if said is None:
+            tmpl = (
+                known.MISSING_OPENAI_KEY_EXPLICIT
+                if protocol.startswith("openai")
+                else known.MISSING_KEY_EXPLICIT
+            )
+            message = (
+                f"No env source provides {env_key} (searched: {_searched(run)}). "
+                + ('The CLI stops with: "' if is_active else 'Selecting this model fails with: "')
+                + tmpl.format(env_key=env_key)
+                + '" Add it to ~/.qwen/.env or .qwen/.env.'
+            )
+            if env_key not in self.related:
+                self.related[env_key] = _searched_related(run, env_key)
+            said = self.said[key] = (
+                message,
+                self.related[env_key],
+                {"envKey": env_key, "command": "qwen-ls.signIn.apiKey"},
+            )
+        return said
+
+
+_SPANS: OrderedDict[str, Span | None] = OrderedDict()
+_SPANS_MAX = 8192
+
+
+class _EntrySpans:
+    """Where each entry's ``envKey`` value is, from a cache keyed by the entry's text.
+
+    Placing a finding means finding its node in the new tree after every edit, thousands of
+    times in a large file with a finding per entry (each lookup builds tree nodes). The value's
+    offset within the entry depends on the entry's text alone, so it is cached by that text
+    and shifted to where the entry is now. Used only on text the CLI reads as it is (no syntax
+    issue: the entry's parse cannot depend on what surrounds it); anywhere else the span comes
+    from the tree as before. The entries' nodes are built on the first finding only: a file
+    whose keys are all set needs no positions.
+    """
+
+    def __init__(self, run: Run, provider: str, entries: list) -> None:
+        self.run = run
+        self.provider = provider
+        self.count = len(entries)
+        self.items: list | None | bool = False  # False: not looked up yet
+
+    def _items(self) -> list | None:
+        if self.items is False:
+            self.items = None
+            doc = self.run.doc
+            if doc.cli_readable and not doc.syntax_issues:
+                array = self.run.node(("modelProviders", self.provider))
+                if array is not None and array.kind == "array":
+                    items = array.children()
+                    if len(items) == self.count:
+                        self.items = items
+        return self.items  # type: ignore[return-value]
+
+    def get(self, index: int, path: tuple) -> Span:
+        """The span of the value at ``path`` (the ``envKey`` of entry ``index``)."""
+        items = self._items()
+        if items is None:
+            return self.run.span(path)
+        entry = items[index].span
+        text = self.run.doc.text[entry.start : entry.end]
+        rel = _SPANS.get(text, False)
+        if rel is False:
+            span = self.run.span(path)
+            rel = (
+                Span(span.start - entry.start, span.end - entry.start)
+                if entry.start <= span.start <= span.end <= entry.end
+                else None
+            )
+            _SPANS[text] = rel
+            if len(_SPANS) > _SPANS_MAX:
+                _SPANS.popitem(last=False)
+            return span
+        _SPANS.move_to_end(text)
+        if rel is None:
+            return self.run.span(path)
+        return Span(entry.start + rel.start, entry.start + rel.end)
 
 
 @lru_cache(maxsize=4096)
@@ -286,8 +375,6 @@ def _references(run: Run) -> None:
             if later
             else ""
         )
-        from qwen_ls.jsonc.types import Span
-
         run.report(
             "QLS408",
             f"${name} is not set in the environment or the home .env files, so "
