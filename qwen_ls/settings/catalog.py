@@ -18,11 +18,11 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, Final
 
 from qwen_ls.settings.quickcheck import certainly_valid
+from qwen_ls.settings.schema_file import committed_schema
 
 # pydantic and the models (qwen_ls.settings.models, qwen_ls.settings.schema) are imported only
 # when a value needs them: building them costs more than a whole first analysis.
@@ -110,24 +110,6 @@ class SchemaIssue:
 # --------------------------------------------------------------------------------------------
 # Schema navigation
 # --------------------------------------------------------------------------------------------
-
-
-@cache
-def committed_schema() -> dict[str, Any]:
-    """The settings JSON Schema: the committed ``settings.schema.json``, loaded once.
-
-    The committed schema is the generated one (a test fails when it is stale); loading it is
-    ~10x faster than regenerating it from the models, which matters for the first completion.
-    """
-    path = Path(__file__).with_name("settings.schema.json")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        from qwen_ls.settings.schema import build_schema
-
-        return build_schema()
-
-
 
 
 def _deref(node: dict[str, Any]) -> dict[str, Any]:

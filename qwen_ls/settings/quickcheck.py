@@ -175,7 +175,7 @@ class _Compiler:
 
 @cache
 def _root_check() -> Check:
-    from qwen_ls.settings.catalog import committed_schema
+    from qwen_ls.settings.schema_file import committed_schema
 
     root = committed_schema()
     return _Compiler(root).node(root)
