@@ -8,11 +8,14 @@ are the analysis findings of every settings file in scope. Keys are always maske
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_ls.secrets import mask, redact
+
+if TYPE_CHECKING:
+    from qwen_ls.settings.scopes import Layer
 
 
 def startup_summary(
@@ -21,16 +24,18 @@ def startup_summary(
     open_texts: Mapping[Path, str] | None = None,
     *,
     trusted: bool = True,
+    layers: Sequence[Layer] | None = None,
 ) -> dict[str, Any]:
     """What ``qwen -p`` does when started in ``workspace``: the doctor's answer without problems.
 
     The editor shows this in "Qwen: Show Auth Status" and the status-bar tooltip (the server adds
     it to every ``qwen-ls.authStatus`` result as ``startup``), with unsaved buffers in place of
-    their files. No secret is unmasked.
+    their files. No secret is unmasked. ``layers``: the scope files, when the caller has read
+    them already (see :func:`qwen_ls.settings.startup.resolve_startup`).
     """
     from qwen_ls.settings.startup import resolve_startup
 
-    s = resolve_startup(workspace, environ, open_texts, trusted=trusted)
+    s = resolve_startup(workspace, environ, open_texts, trusted=trusted, layers=layers)
     source = None
     if s.key_source is not None:
         source = {"kind": s.key_source.kind, "name": s.key_source.name,

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from qwen_ls.auth.common import AuthError, check_url, error_result, result
+from qwen_ls.auth.common import AuthError, check_url, error_result
 from qwen_ls.auth.context import AuthEnv
+from qwen_ls.protocol import result
 from qwen_ls.secrets import looks_like_secret, mask, remember
 from qwen_ls.settings import presets
 from qwen_ls.settings.known import DEFAULT_ENV_KEYS

@@ -26,16 +26,16 @@ import httpx
 
 from qwen_ls.auth.common import (
     AuthError,
+    borrowed_client,
     check_url,
     describe_body,
     error_result,
     json_body,
-    make_client,
     nothing_written,
     refuse_redirect,
-    result,
 )
 from qwen_ls.auth.context import AuthEnv
+from qwen_ls.protocol import result
 from qwen_ls.secrets import mask, remember
 from qwen_ls.settings import presets
 from qwen_ls.settings.known import CODING_PLAN_INVALID_KEY
@@ -94,12 +94,11 @@ async def verify_key(base_url: str, key: str, *, timeout: float = 10.0,
         401/403 (with the region / Token Plan hint), other failures (with ``--no-verify`` hint).
     """
     host = urlsplit(base_url).hostname
-    own = client is None
-    http = client or make_client(base_url, timeout)
     try:
-        response = await http.get(base_url.rstrip("/") + "/models",
-                                  headers={"Authorization": f"Bearer {key}",
-                                           "Accept": "application/json"})
+        async with borrowed_client(client, base_url, timeout) as http:
+            response = await http.get(base_url.rstrip("/") + "/models",
+                                      headers={"Authorization": f"Bearer {key}",
+                                               "Accept": "application/json"})
     except httpx.TimeoutException as exc:
         raise AuthError(f"Could not verify the key: {host} did not answer within {timeout:g} s. "
                         "Nothing was written; retry, or skip the check with --no-verify.") from exc
@@ -107,9 +106,6 @@ async def verify_key(base_url: str, key: str, *, timeout: float = 10.0,
         raise AuthError(f"Could not verify the key: {host} is unreachable "
                         f"({type(exc).__name__}). Nothing was written; retry, or skip the check "
                         "with --no-verify.") from exc
-    finally:
-        if own:
-            await http.aclose()
     try:
         refuse_redirect(response, f"The Coding Plan service at {host}")
     except AuthError as exc:

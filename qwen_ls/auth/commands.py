@@ -1,10 +1,11 @@
 """The server-side auth commands of ``docs/CONTRACTS.md``, as one transport-free dispatcher.
 
-The LSP server registers each id in :data:`COMMANDS` and forwards the single argument object to
-:func:`run_command` together with an :class:`~qwen_ls.auth.context.AuthEnv` (whose store writes
-through ``workspace/applyEdit`` for open documents), a cancellation event tied to the work-done
-progress token, and callbacks to show the device code and progress. Bad arguments give an
-``error`` ``SignInResult``, never an exception.
+The LSP server registers each id in :data:`qwen_ls.protocol.AUTH_COMMANDS` and forwards the
+single argument object to :func:`run_command` together with an
+:class:`~qwen_ls.auth.context.AuthEnv` (whose store writes through ``workspace/applyEdit`` for
+open documents), a cancellation event tied to the work-done progress token, and callbacks to
+show the device code and progress. Bad arguments give an ``error`` ``SignInResult``, never an
+exception.
 """
 
 from __future__ import annotations
@@ -13,28 +14,19 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from qwen_ls.auth.common import result
 from qwen_ls.auth.context import AuthEnv
-from qwen_ls.auth.oauth import OnCode, Progress
-
-SIGN_IN_QWEN_OAUTH = "qwen-ls.signIn.qwenOAuth"
-SIGN_IN_CODING_PLAN = "qwen-ls.signIn.codingPlan"
-SIGN_IN_API_KEY = "qwen-ls.signIn.apiKey"
-SIGN_OUT = "qwen-ls.signOut"
-AUTH_STATUS = "qwen-ls.authStatus"
-LIST_MODELS = "qwen-ls.listModels"
-SELECT_MODEL = "qwen-ls.selectModel"
-API_KEY_PRESETS = "qwen-ls.apiKeyPresets"
-
-COMMANDS: tuple[str, ...] = (
-    SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API_KEY, SIGN_OUT, AUTH_STATUS, LIST_MODELS,
-    SELECT_MODEL, API_KEY_PRESETS,
+from qwen_ls.auth.oauth import OnCode, OnProgress
+from qwen_ls.protocol import (
+    API_KEY_PRESETS,
+    AUTH_STATUS,
+    LIST_MODELS,
+    SELECT_MODEL,
+    SIGN_IN_API_KEY,
+    SIGN_IN_CODING_PLAN,
+    SIGN_IN_QWEN_OAUTH,
+    SIGN_OUT,
+    result,
 )
-"""Every command id, to register with the client."""
-
-CHANGES_STATUS = frozenset({SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API_KEY, SIGN_OUT,
-                            SELECT_MODEL})
-"""Commands after which the server should send ``qwen/statusChanged`` (when ``ok``)."""
 
 
 def _str(arg: Mapping[str, Any], name: str) -> str | None:
@@ -48,7 +40,7 @@ async def run_command(
     env: AuthEnv,
     *,
     cancel: asyncio.Event | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
     on_code: OnCode | None = None,
 ) -> Any:
     """Run one auth command and return its result object.
@@ -56,7 +48,7 @@ async def run_command(
     Parameters
     ----------
     command
-        One of :data:`COMMANDS`.
+        One of :data:`qwen_ls.protocol.AUTH_COMMANDS`.
     argument
         The command's single argument object (``None`` counts as ``{}``).
     env

@@ -1,8 +1,6 @@
-"""Shared pieces of the sign-in flows: results, errors, URL safety and the HTTP client.
+"""Shared pieces of the sign-in flows: errors, URL safety and the HTTP client.
 
-Every flow returns a ``SignInResult`` dict (see ``docs/CONTRACTS.md``)::
-
-    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected", message, files, model?}
+Every flow returns a ``SignInResult`` dict, built by :func:`qwen_ls.protocol.result`.
 
 Network rules shared by every flow: plain ``http://`` is only allowed to a loopback host (refused
 before any connection), redirects are never followed, and nothing a server sends is shown raw.
@@ -10,19 +8,18 @@ before any connection), redirects are never followed, and nothing a server sends
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
-from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from qwen_ls.protocol import Status, result
 from qwen_ls.secrets import redact
 
 if TYPE_CHECKING:
     import httpx  # imported by make_client: the status check reads files only, and runs often
-
-Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected"]
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds for one HTTP request (connect + read), the CLI's refresh timeout."""
@@ -44,43 +41,6 @@ class AuthCancelled(AuthError):
 
     def __init__(self, message: str = "Sign-in was cancelled; nothing was written.") -> None:
         super().__init__(message)
-
-
-def result(
-    ok: bool,
-    status: Status,
-    message: str,
-    files: Iterable[Path | str | None] = (),
-    model: str | None = None,
-) -> dict[str, Any]:
-    """Build a ``SignInResult`` dict.
-
-    Parameters
-    ----------
-    ok
-        Whether the operation succeeded.
-    status
-        One of the contract's statuses.
-    message
-        A sentence for the user (secrets are masked again here, as a last line of defence).
-    files
-        Files written or removed; ``None`` entries and duplicates are dropped.
-    model
-        The model now active, when the operation selected one.
-
-    Returns
-    -------
-    dict
-        The ``SignInResult`` shape.
-    """
-    names: list[str] = []
-    for f in files:
-        if f is not None and str(f) not in names:
-            names.append(str(f))
-    out: dict[str, Any] = {"ok": ok, "status": status, "message": redact(message), "files": names}
-    if model is not None:
-        out["model"] = model
-    return out
 
 
 def error_result(exc: AuthError) -> dict[str, Any]:
@@ -202,6 +162,18 @@ def make_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient
         follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=not loopback,
         transport=transport, headers={"Accept-Encoding": "identity"},  # no compression bombs
     )
+
+
+@contextlib.asynccontextmanager
+async def borrowed_client(
+    client: httpx.AsyncClient | None, url: str, timeout: float = DEFAULT_TIMEOUT
+) -> AsyncIterator[httpx.AsyncClient]:
+    """``client`` when the caller passes one (tests), else a :func:`make_client` closed after."""
+    if client is not None:
+        yield client
+        return
+    async with make_client(url, timeout) as http:
+        yield http
 
 
 def refuse_redirect(response: httpx.Response, what: str) -> None:

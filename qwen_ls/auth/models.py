@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from qwen_ls.auth.common import result
 from qwen_ls.auth.context import AuthEnv
+from qwen_ls.protocol import result
 from qwen_ls.settings import registry as reg
 from qwen_ls.settings.known import QWEN_OAUTH_MODELS
 from qwen_ls.settings.registry import PROTOCOL_ORDER, ModelEntry, current_selection, find_model

@@ -38,6 +38,7 @@ from qwen_ls.auth import creds as creds_mod
 from qwen_ls.auth.common import (
     AuthCancelled,
     AuthError,
+    borrowed_client,
     bounded_number,
     check_browser_uri,
     check_url,
@@ -45,11 +46,10 @@ from qwen_ls.auth.common import (
     error_result,
     failed_before_writing,
     json_body,
-    make_client,
     refuse_redirect,
-    result,
 )
 from qwen_ls.auth.context import AuthEnv
+from qwen_ls.protocol import result
 from qwen_ls.secrets import remember
 from qwen_ls.settings.known import (
     QWEN_OAUTH_BASE_URL,
@@ -79,7 +79,9 @@ DISCONTINUED_EXPLANATION = (
 
 T = TypeVar("T")
 OnCode = Callable[[str, str, str, int], Any]
-Progress = Callable[[str], Any]
+"""Receives the device code: ``(user_code, uri, uri_complete, expires_in)``."""
+OnProgress = Callable[[str], Any]
+"""Receives a progress line while the flow waits (the server's work-done ``Progress.report``)."""
 
 
 DEVICE_FLOW_DEADLINE_S = 15 * 60
@@ -284,7 +286,7 @@ async def poll_for_token(
     verifier: str,
     runner: _Runner,
     opts: PollOptions,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
 ) -> dict[str, Any]:
     """Poll the token endpoint until the user approves, refuses, or the code expires.
 
@@ -415,7 +417,7 @@ async def sign_in(
     *,
     base_url: str | None = None,
     on_code: OnCode | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
     cancel: asyncio.Event | None = None,
     deadline: float | None = None,
     options: PollOptions | None = None,
@@ -458,17 +460,12 @@ async def sign_in(
         if refusal:
             raise AuthError(refusal)
         verifier, challenge = pkce_pair()
-        own = client is None
-        http = client or make_client(base, opts.request_timeout)
-        try:
+        async with borrowed_client(client, base, opts.request_timeout) as http:
             device = await request_device_code(http, base, challenge, runner)
             if on_code is not None:
                 await _maybe_await(on_code(device.user_code, device.verification_uri,
                                            device.verification_uri_complete, device.expires_in))
             token = await poll_for_token(http, base, device, verifier, runner, opts, progress)
-        finally:
-            if own:
-                await http.aclose()
         runner.check()
         creds = credentials_from_token(token, opts.wall_clock())
     except AuthCancelled as exc:
@@ -564,22 +561,18 @@ async def refresh_credentials(
             "refresh_token": latest.refresh_token,
             "client_id": QWEN_OAUTH_CLIENT_ID,
         }
-        own = client is None
-        http = client or make_client(base, opts.request_timeout)
         host = urlsplit(base).hostname
         kept = "; the credentials were kept."
         try:
-            response = await http.post(base + QWEN_OAUTH_TOKEN_PATH, data=form,
-                                       headers=_form_headers())
+            async with borrowed_client(client, base, opts.request_timeout) as http:
+                response = await http.post(base + QWEN_OAUTH_TOKEN_PATH, data=form,
+                                           headers=_form_headers())
         except httpx.TimeoutException as exc:
             raise AuthError(f"The Qwen OAuth service at {host} did not answer the refresh "
                             f"in time{kept}") from exc
         except httpx.HTTPError as exc:
             raise AuthError(f"Could not reach the Qwen OAuth service at {host} to refresh the "
                             f"token ({type(exc).__name__}){kept}") from exc
-        finally:
-            if own:
-                await http.aclose()
         try:
             refuse_redirect(response, f"The Qwen OAuth service at {host}")
         except AuthError as exc:

@@ -5,7 +5,7 @@ Entry points: :func:`create_server` (a fresh, unstarted server), :func:`run_stdi
 :mod:`qwen_ls.cli.serve`.
 """
 
-from qwen_ls.server.main import run_stdio, run_tcp
-from qwen_ls.server.server import QwenLanguageServer, create_server
+from qwen_ls.server.main import create_server, run_stdio, run_tcp
+from qwen_ls.server.server import QwenLanguageServer
 
 __all__ = ["QwenLanguageServer", "create_server", "run_stdio", "run_tcp"]

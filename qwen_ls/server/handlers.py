@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -25,6 +25,7 @@ from qwen_ls.server.failsoft import fail_soft
 from qwen_ls.server.files import ServerFiles
 from qwen_ls.server.log import setup_logging
 from qwen_ls.server.server import QwenLanguageServer
+from qwen_ls.server.status import check_status, external_change
 
 logger = logging.getLogger(__name__)
 
@@ -201,16 +202,6 @@ def did_change_watched_files(
     external_change(ls)
 
 
-def external_change(ls: QwenLanguageServer) -> None:
-    """Re-diagnose every open document and re-check the auth status."""
-    if ls.flags.pull_diagnostics:
-        diagnostics.refresh_others(ls, None, 0)
-    else:
-        for doc in ls.documents.managed():
-            diagnostics.schedule(ls, doc.uri, 0)
-    ls.run_task(check_status(ls), "status")
-
-
 @fail_soft()
 async def did_change_configuration(
     ls: QwenLanguageServer, params: types.DidChangeConfigurationParams
@@ -295,29 +286,24 @@ async def register_watchers(ls: QwenLanguageServer) -> None:
         logger.info("could not register file watchers: %s", exc)
 
 
-async def check_status(ls: QwenLanguageServer) -> None:
-    """Send ``qwen/statusChanged`` when the auth status differs from the last one sent."""
-    from qwen_ls.server.commands import current_status
-
-    try:
-        status = await current_status(ls)
-    except Exception as exc:
-        logger.info("auth status unavailable: %s", exc)
-        return
-    if status is None or status == ls.last_status:
-        return
-    first = ls.last_status is None
-    ls.last_status = status
-    if not first or status.get("method") != "none":
-        ls.protocol.notify("qwen/statusChanged", status)
-
-
 # -- features -------------------------------------------------------------------------------------
-def _at(ls: QwenLanguageServer, uri: str, position: types.Position):  # noqa: ANN202
-    snap = ls.documents.snapshot(uri)
+def _at(ls: QwenLanguageServer, params: Any, answer: Callable[[Any, int], Any], empty: Any) -> Any:
+    """``answer(snapshot, offset)`` at the request's position, or ``empty`` for other files."""
+    snap = ls.documents.snapshot(params.text_document.uri)
     if snap is None:
-        return None, 0
-    return snap, to_offset(snap.doc.lines, position, ls.flags.encoding)
+        return empty
+    return answer(snap, to_offset(snap.doc.lines, params.position, ls.flags.encoding))
+
+
+def _cached(ls: QwenLanguageServer, params: Any, key: str, build: Callable[[Any], Any]) -> Any:
+    """``build(snapshot)``, kept with the document's version; ``[]`` for other files."""
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    cached = snap.cache.get(key)
+    if cached is None:
+        cached = snap.cache[key] = build(snap)
+    return cached
 
 
 @fail_soft(None)
@@ -329,25 +315,23 @@ def document_diagnostic(
 
 
 @fail_soft(None)
-def complete(ls: QwenLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+def completion(
+    ls: QwenLanguageServer, params: types.CompletionParams
+) -> types.CompletionList | None:
     """``textDocument/completion``: keys, values, model ids, env names, endpoints."""
-    snap, offset = _at(ls, params.text_document.uri, params.position)
-    if snap is None:
-        return None
-    from qwen_ls.features import completion  # lazy: keep start-up fast
+    from qwen_ls.features.completion import complete  # lazy: keep start-up fast
 
-    return completion.complete(snap.doc, snap.ctx, offset, ls.flags)
+    return _at(ls, params, lambda snap, offset: complete(snap.doc, snap.ctx, offset, ls.flags),
+               None)
 
 
 @fail_soft(None)
-def hover_(ls: QwenLanguageServer, params: types.HoverParams) -> types.Hover | None:
+def hover(ls: QwenLanguageServer, params: types.HoverParams) -> types.Hover | None:
     """``textDocument/hover``."""
-    snap, offset = _at(ls, params.text_document.uri, params.position)
-    if snap is None:
-        return None
-    from qwen_ls.features import hover  # lazy: keep start-up fast
+    from qwen_ls.features.hover import hover as answer  # lazy: keep start-up fast
 
-    return hover.hover(snap.doc, snap.ctx, offset, ls.flags)
+    return _at(ls, params, lambda snap, offset: answer(snap.doc, snap.ctx, offset, ls.flags),
+               None)
 
 
 @fail_soft([])
@@ -376,59 +360,41 @@ def code_action(ls: QwenLanguageServer, params: types.CodeActionParams) -> list[
 @fail_soft([])
 def document_symbol(ls: QwenLanguageServer, params: types.DocumentSymbolParams) -> list[Any]:
     """``textDocument/documentSymbol``: sections, providers, models."""
-    snap = ls.documents.snapshot(params.text_document.uri)
-    if snap is None:
-        return []
-    cached = snap.cache.get("symbols")
-    if cached is None:
-        from qwen_ls.features import symbols  # lazy: keep start-up fast
+    from qwen_ls.features.symbols import document_symbols  # lazy: keep start-up fast
 
-        cached = symbols.document_symbols(snap.doc, ls.flags, uri=params.text_document.uri)
-        snap.cache["symbols"] = cached
-    return cached
+    uri = params.text_document.uri
+    return _cached(ls, params, "symbols",
+                   lambda snap: document_symbols(snap.doc, ls.flags, uri=uri))
 
 
 @fail_soft([])
-def goto_definition(ls: QwenLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+def definition(ls: QwenLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
     """``textDocument/definition``: model selectors to their provider entry, envKey to .env."""
-    snap, offset = _at(ls, params.text_document.uri, params.position)
-    if snap is None:
-        return []
-    from qwen_ls.features import definition  # lazy: keep start-up fast
+    from qwen_ls.features.definition import definition as answer  # lazy: keep start-up fast
 
-    return definition.definition(
-        snap.doc, snap.ctx, offset, ls.flags, ServerFiles(ls), uri=params.text_document.uri
-    )
+    uri = params.text_document.uri
+    return _at(ls, params, lambda snap, offset: answer(snap.doc, snap.ctx, offset, ls.flags,
+                                                       ServerFiles(ls), uri=uri), [])
 
 
 @fail_soft(None)
 def prepare_rename(ls: QwenLanguageServer, params: types.PrepareRenameParams) -> Any:
     """``textDocument/prepareRename``: only model ids (where declared or referenced)."""
-    snap, offset = _at(ls, params.text_document.uri, params.position)
-    if snap is None:
-        return None
-    from qwen_ls.features import rename  # lazy: keep start-up fast
+    from qwen_ls.features.rename import prepare_rename as answer  # lazy: keep start-up fast
 
-    return rename.prepare_rename(snap.doc, snap.ctx, offset, ls.flags)
+    return _at(ls, params, lambda snap, offset: answer(snap.doc, snap.ctx, offset, ls.flags),
+               None)
 
 
 @fail_soft(None)
-def rename_(ls: QwenLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+def rename(ls: QwenLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     """``textDocument/rename``: a model id, with ``model.name`` and the selectors using it."""
-    snap, offset = _at(ls, params.text_document.uri, params.position)
-    if snap is None:
-        return None
-    from qwen_ls.features import rename  # lazy: keep start-up fast
+    from qwen_ls.features.rename import rename as answer  # lazy: keep start-up fast
 
-    return rename.rename(
-        snap.doc,
-        snap.ctx,
-        offset,
-        params.new_name,
-        ls.flags,
-        ServerFiles(ls),
-        uri=params.text_document.uri,
-    )
+    uri = params.text_document.uri
+    return _at(ls, params, lambda snap, offset: answer(snap.doc, snap.ctx, offset,
+                                                       params.new_name, ls.flags,
+                                                       ServerFiles(ls), uri=uri), None)
 
 
 @fail_soft([])
@@ -436,15 +402,9 @@ def folding_range(
     ls: QwenLanguageServer, params: types.FoldingRangeParams
 ) -> list[types.FoldingRange]:
     """``textDocument/foldingRange``: multi-line objects, arrays and block comments."""
-    snap = ls.documents.snapshot(params.text_document.uri)
-    if snap is None:
-        return []
-    cached = snap.cache.get("folding")
-    if cached is None:
-        from qwen_ls.features import folding  # lazy: keep start-up fast
+    from qwen_ls.features.folding import folding_ranges  # lazy: keep start-up fast
 
-        cached = snap.cache["folding"] = folding.folding_ranges(snap.doc)
-    return cached
+    return _cached(ls, params, "folding", lambda snap: folding_ranges(snap.doc))
 
 
 @fail_soft([])
@@ -498,8 +458,8 @@ def register(ls: QwenLanguageServer) -> None:
     ls.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=['"', ":"], resolve_provider=False),
-    )(complete)
-    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover_)
+    )(completion)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
@@ -511,9 +471,9 @@ def register(ls: QwenLanguageServer) -> None:
         ),
     )(code_action)
     ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
-    ls.feature(types.TEXT_DOCUMENT_DEFINITION)(goto_definition)
+    ls.feature(types.TEXT_DOCUMENT_DEFINITION)(definition)
     ls.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
-    ls.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(rename_)
+    ls.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(rename)
     ls.feature(types.TEXT_DOCUMENT_INLAY_HINT)(inlay_hint)
     ls.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)(folding_range)
     ls.feature(types.TEXT_DOCUMENT_FORMATTING)(formatting)

@@ -1,6 +1,7 @@
-"""Starting the server: stdio (what editors use) or TCP (for debugging with a client attached).
+"""Building and starting the server: stdio (what editors use) or TCP (debugging, a client attached).
 
-The options are parsed by the command line (:mod:`qwen_ls.cli.serve`), which calls
+:func:`create_server` wires a :class:`~qwen_ls.server.server.QwenLanguageServer` to its handlers
+and commands. The options are parsed by the command line (:mod:`qwen_ls.cli.serve`), which calls
 :func:`run_stdio` or :func:`run_tcp`.
 """
 
@@ -9,9 +10,35 @@ from __future__ import annotations
 import gc
 import logging
 
-from qwen_ls.server.server import create_server
+from qwen_ls.server.server import QwenLanguageServer
 
 logger = logging.getLogger(__name__)
+
+
+def create_server(
+    environ: dict[str, str] | None = None, log_file: str | None = None
+) -> QwenLanguageServer:
+    """Build a fresh server with every feature and command registered.
+
+    Parameters
+    ----------
+    environ
+        The environment to analyse against (defaults to the process environment).
+    log_file
+        A file for every log record (besides ``window/logMessage``), or ``None``.
+
+    Returns
+    -------
+    QwenLanguageServer
+        The server, not started (call ``start_io()`` or ``start_tcp(host, port)``).
+    """
+    from qwen_ls.server import commands, handlers
+
+    server = QwenLanguageServer(environ)
+    server.log_file = log_file
+    handlers.register(server)
+    commands.register(server)
+    return server
 
 
 def tune_gc() -> None:

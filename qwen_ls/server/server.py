@@ -1,8 +1,10 @@
 """The qwen-ls language server: state on a ``LanguageServer`` subclass, built by a factory.
 
-:func:`create_server` builds a fresh :class:`QwenLanguageServer` and registers every handler (the
-handlers themselves live in :mod:`qwen_ls.server.handlers` and :mod:`qwen_ls.server.commands`;
-they only look up state and call the pure functions in :mod:`qwen_ls.features`).
+:func:`qwen_ls.server.main.create_server` builds a fresh :class:`QwenLanguageServer` and
+registers every handler (the handlers themselves live in :mod:`qwen_ls.server.handlers` and
+:mod:`qwen_ls.server.commands`, which import this module, never the other way round; they only
+look up state and call the pure functions in :mod:`qwen_ls.features`; the auth status and the
+refresh after changes are :mod:`qwen_ls.server.status`).
 
 LSP methods wired here: ``initialize`` / ``initialized`` / ``shutdown``, text sync (Incremental),
 ``textDocument/{publishDiagnostics,diagnostic,completion,hover,codeAction,documentSymbol,
@@ -39,10 +41,6 @@ from qwen_ls.server.log import WindowLogHandler
 from qwen_ls.server.outgoing import sanitize
 
 logger = logging.getLogger(__name__)
-
-STATUS_CHANGED = "qwen/statusChanged"
-"""Server-to-client notification carrying an ``AuthStatus`` (see ``docs/CONTRACTS.md``)."""
-
 
 WORK_DONE_TOKEN: contextvars.ContextVar[Any] = contextvars.ContextVar(
     "work_done_token", default=None
@@ -338,29 +336,3 @@ class QwenLanguageServer(LanguageServer):
             if root:
                 roots.append(Path(root))
         return roots
-
-
-def create_server(
-    environ: dict[str, str] | None = None, log_file: str | None = None
-) -> QwenLanguageServer:
-    """Build a fresh server with every feature and command registered.
-
-    Parameters
-    ----------
-    environ
-        The environment to analyse against (defaults to the process environment).
-    log_file
-        A file for every log record (besides ``window/logMessage``), or ``None``.
-
-    Returns
-    -------
-    QwenLanguageServer
-        The server, not started (call ``start_io()`` or ``start_tcp(host, port)``).
-    """
-    from qwen_ls.server import commands, handlers
-
-    server = QwenLanguageServer(environ)
-    server.log_file = log_file
-    handlers.register(server)
-    commands.register(server)
-    return server

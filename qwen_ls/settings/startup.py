@@ -21,7 +21,7 @@ The differential suite (``tests/oracle``) holds this module to the CLI's answer 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,12 +166,11 @@ def expand_env_refs(value: Any, lookup: Mapping[str, str]) -> Any:
     return value
 
 
-def _load(workspace: Path | None, environ: Mapping[str, str],
-          open_texts: Mapping[Path, str] | None, out: Startup) -> list[scopes.Layer]:
-    """Read the scope files as ``loadSettings`` does; fill load errors and rewrites."""
+def _load(read: Sequence[scopes.Layer], out: Startup) -> list[scopes.Layer]:
+    """Take the scope files as ``loadSettings`` does; fill load errors and rewrites."""
     errors: list[str] = []
     layers: list[scopes.Layer] = []
-    for layer in scopes.load_layers(workspace, environ, open_texts=open_texts):
+    for layer in read:
         if layer.problem is not None:  # a FIFO, a device, above the size limit: not read
             errors.append(f"Error in {layer.path}: {layer.problem}")
             continue
@@ -219,6 +218,7 @@ def resolve_startup(
     open_texts: Mapping[Path, str] | None = None,
     *,
     trusted: bool = True,
+    layers: Sequence[scopes.Layer] | None = None,
 ) -> Startup:
     """Resolve what ``qwen -p`` would do when started in ``workspace`` with ``environ``.
 
@@ -232,6 +232,9 @@ def resolve_startup(
         Unsaved editor buffers by path; they take the place of the files.
     trusted
         Whether the workspace folder is trusted.
+    layers
+        The scope files as :func:`qwen_ls.settings.scopes.load_layers` reads them (with
+        ``open_texts`` in place), when the caller has them already.
 
     Returns
     -------
@@ -239,7 +242,9 @@ def resolve_startup(
         Never raises on bad input; the key is in ``key_value`` only (mask it before showing).
     """
     out = Startup()
-    layers = _load(workspace, environ, open_texts, out)
+    if layers is None:
+        layers = scopes.load_layers(workspace, environ, open_texts=open_texts)
+    layers = _load(layers, out)
     if out.load_error:
         return out
     lookup = {**_home_env_values(environ), **{k: v for k, v in environ.items()}}

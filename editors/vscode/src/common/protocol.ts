@@ -22,6 +22,13 @@ export const StatusChangedNotification = 'qwen/statusChanged';
 export type Protocol = 'openai' | 'anthropic' | 'gemini';
 export type Region = 'china' | 'intl';
 
+/** The variable each protocol reads its key from when an entry names no `envKey` (the CLI's defaults). */
+export const DEFAULT_ENV_KEYS: Record<Protocol, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  gemini: 'GEMINI_API_KEY',
+};
+
 export interface QwenOAuthArgs {
   baseUrl?: string;
   openBrowser?: boolean;

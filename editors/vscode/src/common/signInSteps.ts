@@ -59,11 +59,7 @@ export const PROTOCOLS: Choice<Protocol>[] = [
   { label: 'Google GenAI', description: 'modelProviders.gemini', detail: 'Google Gemini', value: 'gemini' },
 ];
 
-export const DEFAULT_ENV_KEYS: Record<Protocol, string> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  gemini: 'GEMINI_API_KEY',
-};
+export { DEFAULT_ENV_KEYS } from './protocol';
 
 export const CUSTOM_URL = Symbol('custom-url');
 
