@@ -31,6 +31,9 @@ class AuthEnv:
     """The shell environment (``HOME``, ``QWEN_HOME`` and inherited variables)."""
     store: SettingsStore = field(default_factory=SettingsStore)
     """Every settings write goes through it."""
+    layers_read: list[Any] | None = None
+    """The scope files, when a read-only use (the server's status) has read them once already:
+    :meth:`layers` then returns these instead of reading again. ``None`` for flows that write."""
     open_texts: Mapping[Path, str] | None = None
     """Unsaved editor buffers by path (they win over disk when reading)."""
     trusted: bool = True
@@ -63,6 +66,8 @@ class AuthEnv:
 
     def layers(self) -> list[Any]:
         """Return the scope files as ``scopes.Layer`` objects, lowest precedence first."""
+        if self.layers_read is not None:
+            return list(self.layers_read)
         texts = dict(self.open_texts or {})
         sink = self.store.sink
         if sink is not None:

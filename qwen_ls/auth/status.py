@@ -10,14 +10,14 @@ other API-key provider), and lists problems as sentences a user can act on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from qwen_ls.auth import creds as creds_mod
 from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import mask
-from qwen_ls.settings import presets, scopes
+from qwen_ls.settings import presets
 from qwen_ls.settings import registry as reg
 from qwen_ls.settings.env import brief_list
 from qwen_ls.settings.known import (
@@ -70,7 +70,6 @@ def auth_status(
     *,
     env: AuthEnv | None = None,
     now_ms: int | None = None,
-    layers: Sequence[scopes.Layer] | None = None,
 ) -> dict[str, Any]:
     """Describe the active authentication as the CLI would see it at startup.
 
@@ -86,8 +85,6 @@ def auth_status(
         A ready :class:`AuthEnv` (overrides the three arguments above).
     now_ms
         Current time in ms (tests).
-    layers
-        The scope files as ``env.layers()`` reads them, when the caller has them already.
 
     Returns
     -------
@@ -98,8 +95,8 @@ def auth_status(
     env = env or AuthEnv(workspace, environ, open_texts=open_texts)
     if now_ms is None:
         now_ms = int(dt.datetime.now(tz=dt.UTC).timestamp() * 1000)
-    layers = list(layers) if layers is not None else env.layers()
-    merged = scopes.merge_layers(layers, trusted=env.trusted)
+    layers = env.layers()
+    merged = env.merged()
     problems: list[str] = []
     for layer in layers:
         if layer.value is None and layer.text.strip():

@@ -51,12 +51,12 @@ async def current_status(ls: QwenLanguageServer) -> dict[str, Any] | None:
     from qwen_ls.doctor import startup_summary
 
     env = auth_env(ls)
-    layers = env.layers()
-    status = auth_status(env.workspace, env.environ, env=env, layers=layers)
+    env.layers_read = env.layers()  # one read, for the status and the start-up summary
+    status = auth_status(env.workspace, env.environ, env=env)
     if not isinstance(status, dict):
         return None
     summary = startup_summary(env.workspace, env.environ, env.open_texts, trusted=env.trusted,
-                              layers=layers)
+                              layers=env.layers_read)
     return {**status, "startup": summary}
 
 
