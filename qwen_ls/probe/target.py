@@ -86,8 +86,28 @@ def _blank(value: Any) -> bool:
     return not isinstance(value, str) or not value.strip()
 
 
+def key_from(protocol: str, env_key: str | None, resolution: Any,
+             merged: Mapping[str, Any]) -> tuple[str, str | None, str] | None:
+    """``(key, variable name, source label)`` from an ``EnvResolution``; ``None`` when unset.
+
+    An entry's own ``envKey`` is the only variable read for it; without one, the protocol's
+    default variable, then ``security.auth.apiKey``.
+    """
+    name = env_key or known.DEFAULT_ENV_KEYS.get(protocol)
+    source = resolution.lookup(name) if name else None
+    if source is not None and not _blank(source.value):
+        remember(source.value.strip())
+        return source.value.strip(), name, source.label
+    if not env_key:
+        fallback = reg.get_path(merged, "security", "auth", "apiKey")
+        if not _blank(fallback):
+            remember(fallback.strip())
+            return fallback.strip(), None, "security.auth.apiKey (settings)"
+    return None
+
+
 def resolve_key(protocol: str, env_key: str | None, env: AuthEnv,
-                merged: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
+                merged: Mapping[str, Any]) -> tuple[str, str | None, str]:
     """Return ``(key, variable name, source label)`` as the CLI resolves them.
 
     Raises
@@ -100,22 +120,28 @@ def resolve_key(protocol: str, env_key: str | None, env: AuthEnv,
     except Exception as exc:  # a broken .env: say so rather than fail
         raise TargetError("no-key", f"The env sources could not be read ({type(exc).__name__})."
                           ) from None
-    names = [env_key] if env_key else [known.DEFAULT_ENV_KEYS.get(protocol)]
-    for name in names:
-        source = resolution.lookup(name) if name else None
-        if source is not None and not _blank(source.value):
-            remember(source.value.strip())
-            return source.value.strip(), name, source.label
-    if not env_key:
-        fallback = reg.get_path(merged, "security", "auth", "apiKey")
-        if not _blank(fallback):
-            remember(fallback.strip())
-            return fallback.strip(), None, "security.auth.apiKey (settings)"
+    found = key_from(protocol, env_key, resolution, merged)
+    if found is not None:
+        return found
     searched = brief_list(list(resolution.searched)) or "shell environment"
-    name = names[0] or "an API key variable"
+    name = env_key or known.DEFAULT_ENV_KEYS.get(protocol) or "an API key variable"
     hint = ("" if env_key else " (or security.auth.apiKey)")
     raise TargetError("no-key", f"No API key: {name}{hint} is not set in any env source "
                                 f"(searched: {searched}). Nothing was sent.")
+
+
+def base_url_of(protocol: str, config: Mapping[str, Any]) -> str:
+    """The URL requests go to: the entry's ``baseUrl``, else where the SDK sends them."""
+    base = config.get("baseUrl")
+    if isinstance(base, str) and base.strip():
+        return base.strip()
+    return DEFAULT_PROBE_URLS.get(protocol, "")
+
+
+def env_key_of(config: Mapping[str, Any]) -> str | None:
+    """The entry's own ``envKey`` (``None`` when missing or blank)."""
+    value = config.get("envKey")
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _target(protocol: str, config: Mapping[str, Any],
@@ -124,12 +150,9 @@ def _target(protocol: str, config: Mapping[str, Any],
     if protocol not in PROBED_PROTOCOLS:
         raise TargetError("no-entry", f"Test connection does not support the {protocol} "
                           "protocol (it uses Google Cloud credentials, not an API key).")
-    base = config.get("baseUrl")
-    base_url = base.strip() if isinstance(base, str) and base.strip() else \
-        DEFAULT_PROBE_URLS.get(protocol, "")
-    env_key = config.get("envKey") if isinstance(config.get("envKey"), str) else None
-    key, name, source = resolve_key(protocol, (env_key or "").strip() or None, env, merged)
-    return Target(protocol, model_id, base_url, key, name, source, scope, file, json_path)
+    key, name, source = resolve_key(protocol, env_key_of(config), env, merged)
+    return Target(protocol, model_id, base_url_of(protocol, config), key, name, source, scope,
+                  file, json_path)
 
 
 def _layer_for(env: AuthEnv, file: Path) -> Any:

@@ -252,6 +252,8 @@ class QwenLanguageServer(LanguageServer):
         """The patterns registered for watching."""
         self.shown_errors: set[str] = set()
         """User-facing error messages already shown once (never repeated per keystroke)."""
+        self.probe_notes: dict[str, Any] = {}
+        """The last "Test connection" result shown on each document (``server/probe.py``)."""
 
     # -- background work ----------------------------------------------------------------------
     def run_task(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:

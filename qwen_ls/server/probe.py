@@ -1,0 +1,165 @@
+"""``qwen-ls.testConnection`` and its code lens: the LSP side of :mod:`qwen_ls.probe`.
+
+The command runs only when the client executes it (a lens click, a palette command), never on
+open or on a timer. Before a workspace file's entry sends the user's key to a host that is not a
+known provider, the user is asked with ``window/showMessageRequest``. The result is returned and
+also shown as an information diagnostic on the tested entry, merged into that document's
+diagnostics (pushed, or pulled after ``workspace/diagnostic/refresh``) until the document changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from qwen_ls.server.failsoft import fail_soft
+from qwen_ls.server.server import QwenLanguageServer
+
+logger = logging.getLogger(__name__)
+
+TEST_CONNECTION = "qwen-ls.testConnection"
+SEND_ACTION = "Send the key"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A test result shown on one document version."""
+
+    version: int
+    serial: int
+    path: tuple[Any, ...]
+    result: dict[str, Any]
+
+
+def _notes(ls: QwenLanguageServer) -> dict[str, Note]:
+    return ls.probe_notes
+
+
+def current_note(ls: QwenLanguageServer, uri: str) -> Note | None:
+    """The test result still shown on ``uri`` (``None`` once the document changed)."""
+    note = _notes(ls).get(uri)
+    doc = ls.documents.get(uri)
+    if note is None or doc is None or doc.version != note.version:
+        _notes(ls).pop(uri, None)
+        return None
+    return note
+
+
+def extra_diagnostics(ls: QwenLanguageServer, uri: str, snap: Any) -> list[dict[str, Any]]:
+    """The test-result diagnostic of ``uri``, to merge into its published or pulled ones."""
+    note = current_note(ls, uri)
+    if note is None:
+        return []
+    from qwen_ls.features.code_lens import probe_diagnostic
+
+    diag = probe_diagnostic(snap.doc, list(note.path), note.result, ls.flags)
+    return [diag] if diag is not None else []
+
+
+def result_suffix(ls: QwenLanguageServer, uri: str) -> str:
+    """Part of the pull result id, so that a new test result is not answered ``unchanged``."""
+    note = current_note(ls, uri)
+    return f"|t{note.serial}" if note is not None else ""
+
+
+async def _confirm(ls: QwenLanguageServer, tgt: Any) -> bool:
+    from qwen_ls.probe.explain import key_phrase
+
+    try:
+        answer = await ls.window_show_message_request_async(types.ShowMessageRequestParams(
+            type=types.MessageType.Warning,
+            message=f"This provider entry comes from the workspace settings. Send "
+                    f"{key_phrase(tgt)} to {tgt.host}? It is not a known provider; a cloned "
+                    "repository could use this to collect your key.",
+            actions=[types.MessageActionItem(title=SEND_ACTION),
+                     types.MessageActionItem(title="Cancel")],
+        ))
+    except Exception as exc:
+        logger.info("could not ask before sending a key: %s", exc)
+        return False
+    return answer is not None and answer.title == SEND_ACTION
+
+
+def _failed(exc: Exception) -> dict[str, Any]:
+    from qwen_ls.probe.run import base_result
+
+    out = base_result()
+    out.update(status="error", message=f"Test connection failed unexpectedly "
+                                       f"({type(exc).__name__}); see the qwen-ls log.")
+    return out
+
+
+@fail_soft(_failed, what=TEST_CONNECTION)
+async def test_connection(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
+    """``qwen-ls.testConnection``: one entry's connection test, as a ``ProbeResult``.
+
+    Argument ``{uri?, path?, modelId?, protocol?, baseUrl?, confirmed?, timeoutMs?}`` (see
+    ``docs/CONTRACTS.md``).
+    """
+    from qwen_ls.probe import service
+    from qwen_ls.probe.run import clamp_timeout
+    from qwen_ls.server.commands import auth_env
+
+    arg = args[0] if args and isinstance(args[0], dict) else {}
+    uri, path = arg.get("uri"), arg.get("path")
+    file = ls.documents.path_for(uri) if isinstance(uri, str) else None
+    if not isinstance(path, list) or file is None:
+        file, path = None, None
+
+    def text(name: str) -> str | None:
+        value = arg.get(name)
+        return value if isinstance(value, str) and value else None
+
+    ls.documents.generation += 1  # read the files afresh: an explicit action, not a keystroke
+    result = await service.check(
+        auth_env(ls), file=file, path=path, model_id=text("modelId"), protocol=text("protocol"),
+        base_url=text("baseUrl"), confirmed=arg.get("confirmed") is True,
+        confirm=lambda tgt: _confirm(ls, tgt), timeout=clamp_timeout(arg.get("timeoutMs")))
+    shown_at = result.get("file")
+    result["uri"] = ls.documents.uri_for(Path(shown_at)) if shown_at else None
+    _show(ls, result)
+    return result
+
+
+def _show(ls: QwenLanguageServer, result: dict[str, Any]) -> None:
+    """Put ``result`` on its entry's open document and re-deliver that document's diagnostics."""
+    from qwen_ls.server import diagnostics
+
+    path = result.get("path")
+    target = next((d for d in ls.documents.managed()
+                   if result.get("file") and d.path == Path(result["file"])), None)
+    if target is None or not path or result.get("failure") == "needs-confirmation":
+        return
+    notes = _notes(ls)
+    serial = max((n.serial for n in notes.values()), default=0) + 1
+    notes[target.uri] = Note(target.version, serial, tuple(path), result)
+    if ls.flags.pull_diagnostics:
+        diagnostics.refresh_others(ls, None, 0)
+    else:
+        diagnostics.publish(ls, target.uri)
+
+
+@fail_soft([])
+def code_lens(ls: QwenLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    """``textDocument/codeLens``: "Test connection" on provider entries and ``model.name``."""
+    snap = ls.documents.snapshot(params.text_document.uri)
+    if snap is None:
+        return []
+    cached = snap.cache.get("code_lens")
+    if cached is None:
+        from qwen_ls.features.code_lens import code_lenses
+
+        cached = snap.cache["code_lens"] = code_lenses(snap.doc, params.text_document.uri,
+                                                       ls.flags)
+    return cached
+
+
+def register(ls: QwenLanguageServer) -> None:
+    """Register the command and the code lens provider on ``ls``."""
+    ls.command(TEST_CONNECTION)(test_connection)
+    ls.feature(types.TEXT_DOCUMENT_CODE_LENS,
+               types.CodeLensOptions(resolve_provider=False))(code_lens)
