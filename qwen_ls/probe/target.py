@@ -239,4 +239,4 @@ def for_model(env: AuthEnv, model_id: str | None = None, protocol: str | None = 
 def typed(protocol: str, base_url: str, key: str, model_id: str | None = None) -> Target:
     """A target the user typed in (the API-key sign-in): no file, nothing to confirm."""
     remember(key)
-    return Target(protocol, model_id, base_url.strip(), key.strip(), None, "the key you entered")
+    return Target(protocol, model_id, base_url.strip(), key.strip(), None, None)

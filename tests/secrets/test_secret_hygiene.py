@@ -102,7 +102,7 @@ def test_no_secret_in_cli_output(home: Path):
                  "--base-url", provider.url + "/v1", "--verify"),
             _cli(home, "auth", "api-key", "--protocol", "openai", "--base-url",
                  "https://api.example.com/v1", "--model", "m2", "--env-key", "HYGIENE_KEY",
-                 "--key", api_key, "--scope", "user"),
+                 "--key", api_key, "--scope", "user", "--no-verify"),
             _cli(home, "auth", "status"),
             _cli(home, "auth", "status", "--format", "json"),
             _cli(home, "model", "list", "--format", "json"),
