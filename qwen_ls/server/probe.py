@@ -69,19 +69,10 @@ def result_suffix(ls: QwenLanguageServer, uri: str) -> str:
 async def _confirm(ls: QwenLanguageServer, tgt: Any) -> bool:
     from qwen_ls.probe.explain import key_phrase
 
-    try:
-        answer = await ls.window_show_message_request_async(types.ShowMessageRequestParams(
-            type=types.MessageType.Warning,
-            message=f"This provider entry comes from the workspace settings. Send "
-                    f"{key_phrase(tgt)} to {tgt.host}? It is not a known provider; a cloned "
-                    "repository could use this to collect your key.",
-            actions=[types.MessageActionItem(title=SEND_ACTION),
-                     types.MessageActionItem(title="Cancel")],
-        ))
-    except Exception as exc:
-        logger.info("could not ask before sending a key: %s", exc)
-        return False
-    return answer is not None and answer.title == SEND_ACTION
+    return await ls.confirm(
+        f"This provider entry comes from the workspace settings. Send {key_phrase(tgt)} to "
+        f"{tgt.host}? It is not a known provider; a cloned repository could use this to collect "
+        "your key.", SEND_ACTION, types.MessageType.Warning)
 
 
 def _failed(exc: Exception) -> dict[str, Any]:

@@ -36,6 +36,17 @@ def settings(base_url: str, model: str = "qwen3-coder-plus") -> str:
     }, indent=2) + "\n"
 
 
+async def open_settings(client, provider, *, key: str = KEY, workspace: bool = False) -> str:
+    """Write the key to ~/.qwen/.env and one entry on the provider into a settings file; open it."""
+    paths = client.paths
+    paths.write(paths.home / ".qwen" / ".env", f"PROBE_KEY={key}\n")
+    file = paths.workspace_settings if workspace else paths.user_settings
+    paths.write(file, settings(provider.models_url))
+    uri = client.open(file)
+    await client.diagnostics_for(uri)
+    return uri
+
+
 async def lenses(client, uri: str) -> list[types.CodeLens]:
     return await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri)))
@@ -46,10 +57,7 @@ def probe_diags(diags) -> list[types.Diagnostic]:
 
 
 async def test_lens_runs_the_test_and_the_result_shows_until_the_file_changes(client, provider):
-    paths = client.paths
-    paths.write(paths.home / ".qwen" / ".env", f"PROBE_KEY={KEY}\n")
-    paths.write(paths.user_settings, settings(provider.models_url))
-    uri = client.open(paths.user_settings)
+    uri = await open_settings(client, provider)
     assert probe_diags(await client.diagnostics_for(uri)) == []
     found = await lenses(client, uri)
     assert provider.requests == []  # computing lenses sends nothing
@@ -76,11 +84,7 @@ async def test_lens_runs_the_test_and_the_result_shows_until_the_file_changes(cl
 
 
 async def test_failure_is_explained_on_the_entry(client, provider):
-    paths = client.paths
-    paths.write(paths.home / ".qwen" / ".env", "PROBE_KEY=sk-wrong-key-000000000000\n")
-    paths.write(paths.user_settings, settings(provider.models_url))
-    uri = client.open(paths.user_settings)
-    await client.diagnostics_for(uri)
+    uri = await open_settings(client, provider, key="sk-wrong-key-000000000000")
     result = await client.command(TEST, {"uri": uri, "path": ["model", "name"]})
     assert result["ok"] is False and result["failure"] == "auth" and result["httpStatus"] == 401
     diags = await client.wait_diagnostics(uri, lambda ds: bool(probe_diags(ds)))
@@ -90,11 +94,7 @@ async def test_failure_is_explained_on_the_entry(client, provider):
 
 
 async def test_workspace_entry_asks_before_sending_the_key(client, provider):
-    paths = client.paths
-    paths.write(paths.home / ".qwen" / ".env", f"PROBE_KEY={KEY}\n")
-    paths.write(paths.workspace_settings, settings(provider.models_url))
-    uri = client.open(paths.workspace_settings)
-    await client.diagnostics_for(uri)
+    uri = await open_settings(client, provider, workspace=True)
     argument = {"uri": uri, "path": ["modelProviders", "openai", 0]}
 
     client.answer = "Cancel"
@@ -111,11 +111,7 @@ async def test_workspace_entry_asks_before_sending_the_key(client, provider):
 
 
 async def test_listed_ids_are_offered_in_completion_after_a_test(client, provider):
-    paths = client.paths
-    paths.write(paths.home / ".qwen" / ".env", f"PROBE_KEY={KEY}\n")
-    paths.write(paths.user_settings, settings(provider.models_url))
-    uri = client.open(paths.user_settings)
-    await client.diagnostics_for(uri)
+    uri = await open_settings(client, provider)
 
     async def labels_at_id() -> set[str]:
         pos = client.position(uri, '"qwen3-coder-plus"', delta=1, nth=0)
@@ -127,7 +123,7 @@ async def test_listed_ids_are_offered_in_completion_after_a_test(client, provide
     assert "kimi-k2.5" not in await labels_at_id()
     result = await client.command(TEST, {"modelId": "qwen3-coder-plus"})
     assert result["ok"], result
-    cache = paths.home / ".cache" / "qwen-ls" / "model-ids.json"
+    cache = client.paths.home / ".cache" / "qwen-ls" / "model-ids.json"
     assert cache.stat().st_mode & 0o777 == 0o600 and KEY not in cache.read_text()
     assert {"kimi-k2.5", "qwen3.5-plus"} <= await labels_at_id()
     provider.stop()  # offline: completion answers from the cache

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from fakeprovider import FakeProvider
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from fakeprovider import FakeProvider  # noqa: E402
-
-from qwen_ls.auth import api_key  # noqa: E402
-from qwen_ls.auth.context import AuthEnv  # noqa: E402
+from qwen_ls.auth import api_key
+from qwen_ls.auth.context import AuthEnv
 
 KEY = "sk-verify-test-0123456789abcdef"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> AuthEnv:
-    home = tmp_path / "home"
-    home.mkdir()
+def env(home: Path) -> AuthEnv:
     return AuthEnv(None, {"HOME": str(home), "PATH": "/usr/bin:/bin"})
 
 
@@ -38,7 +32,7 @@ async def test_a_rejected_key_writes_nothing(env: AuthEnv, provider: FakeProvide
     assert "rejected the key sk-…0000" in res["message"]
     assert "Nothing was written" in res["message"] and "--no-verify" in res["message"]
     assert res["verify"]["failure"] == "auth"
-    assert not env.qwen_home.exists()
+    assert list(env.qwen_home.iterdir()) == []
 
 
 async def test_a_working_key_is_saved_with_the_check_in_the_message(

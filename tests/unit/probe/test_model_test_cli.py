@@ -9,10 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from fakeprovider import FakeProvider, html_page  # noqa: E402
+from fakeprovider import FakeProvider, html_page
 
 REPO = Path(__file__).resolve().parents[3]
 KEY = "sk-cli-probe-0123456789abcdef"
@@ -24,19 +21,9 @@ def provider():
         yield fp
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    (home / ".qwen").mkdir(parents=True)
+@pytest.fixture(autouse=True)
+def _key(home: Path) -> None:
     (home / ".qwen" / ".env").write_text(f"PROBE_KEY={KEY}\n")
-    return home
-
-
-@pytest.fixture
-def workspace(home: Path) -> Path:
-    ws = home / "project"
-    (ws / ".qwen").mkdir(parents=True)
-    return ws
 
 
 def settings(base_url: str, model: str = "qwen3-coder-plus") -> str:

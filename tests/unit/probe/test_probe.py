@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from fakeprovider import (  # noqa: E402
+from fakeprovider import (
     FakeProvider,
     Reply,
     html_page,
@@ -27,34 +23,13 @@ from fakeprovider import (  # noqa: E402
     slow,
 )
 
-from qwen_ls.auth.context import AuthEnv  # noqa: E402
-from qwen_ls.probe import explain, target  # noqa: E402
-from qwen_ls.probe.run import test_connection as probe  # noqa: E402
-from qwen_ls.probe.target import Target, TargetError  # noqa: E402
+from qwen_ls.auth.context import AuthEnv
+from qwen_ls.probe import explain, target
+from qwen_ls.probe.run import test_connection as probe
+from qwen_ls.probe.target import Target, TargetError
 
 KEY = "sk-probe-test-0123456789abcdef"
 CP_KEY = "sk-sp-probe0000secret9876"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy",
-                 "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    (home / ".qwen").mkdir(parents=True)
-    return home
-
-
-@pytest.fixture
-def workspace(home: Path) -> Path:
-    ws = home / "project"
-    (ws / ".qwen").mkdir(parents=True)
-    return ws
 
 
 @pytest.fixture
