@@ -261,6 +261,17 @@ def slow(delay: float, reply: Reply | None = None) -> Reply:
     return Reply(base.status, base.body, base.content_type, dict(base.headers), delay)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Connections the client drops on purpose (a TLS hello to this plain-HTTP server, a timeout)
+    are not printed as tracebacks."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeProvider:
     """A scripted provider on ``127.0.0.1:<free port>``; use as a context manager."""
 
@@ -292,7 +303,7 @@ class FakeProvider:
             def do_GET(self) -> None:
                 provider._handle(self, "GET")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
                                         daemon=True)

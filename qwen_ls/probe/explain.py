@@ -54,7 +54,7 @@ def provider_says(data: Any) -> str:
     clean = "".join(c if c.isprintable() else " " for c in text).strip()
     if len(clean) > EXCERPT_CHARS:
         clean = clean[:EXCERPT_CHARS].rstrip() + "…"
-    return f' The provider says: "{redact(clean, multiline=False)}".'
+    return f' The provider says: "{redact(clean.rstrip("."), multiline=False)}".'
 
 
 def _auth_hint(target: Target, status: int) -> str:

@@ -155,13 +155,34 @@ def _target(protocol: str, config: Mapping[str, Any],
                   file, json_path)
 
 
-def _layer_for(env: AuthEnv, file: Path) -> Any:
-    wanted = Path(file)
+def _scope_and_value(env: AuthEnv, file: Path) -> tuple[str, Mapping[str, Any]]:
+    """The scope and parsed value of ``file`` (its open buffer when there is one).
+
+    A settings file that is none of the scopes here (a nested project's ``.qwen/settings.json``)
+    counts as a workspace file: it is repository content all the same.
+    """
+    wanted = _same_file_key(file)
     for layer in env.layers():
-        if Path(layer.path) == wanted:
-            return layer
-    raise TargetError("no-entry", f"{file} is not one of the settings files Qwen Code reads "
-                      "here.")
+        if _same_file_key(layer.path) == wanted:
+            return layer.scope, layer.value if isinstance(layer.value, Mapping) else {}
+    from qwen_ls import safeio
+    from qwen_ls.jsonc import parse
+
+    text = dict(env.open_texts or {}).get(Path(file))
+    if text is None:
+        try:
+            text = safeio.read_text(file, errors="replace")
+        except OSError:
+            raise TargetError("no-entry", f"{file} could not be read.") from None
+    value = parse(text).value
+    return "workspace", value if isinstance(value, Mapping) else {}
+
+
+def _same_file_key(path: Path | str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return str(path)
 
 
 def for_path(env: AuthEnv, file: Path, json_path: Sequence[Any]) -> Target:
@@ -171,8 +192,7 @@ def for_path(env: AuthEnv, file: Path, json_path: Sequence[Any]) -> Target:
     as written; ``["model", "name"]`` tests the entry that value selects.
     """
     path = tuple(json_path)
-    layer = _layer_for(env, file)
-    value = layer.value if isinstance(layer.value, Mapping) else {}
+    scope, value = _scope_and_value(env, file)
     merged = env.merged()
     if len(path) >= 3 and path[0] == "modelProviders" and isinstance(path[1], str) \
             and isinstance(path[2], int) and not isinstance(path[2], bool):
@@ -190,8 +210,7 @@ def for_path(env: AuthEnv, file: Path, json_path: Sequence[Any]) -> Target:
                               "Code knows (map it with providerProtocol), so it registers no "
                               "model to test.")
         model_id = config.get("id") if isinstance(config.get("id"), str) else None
-        return _target(protocol, config, model_id, env, merged, layer.scope, Path(file),
-                       path[:3])
+        return _target(protocol, config, model_id, env, merged, scope, Path(file), path[:3])
     if path[:2] == ("model", "name"):
         name = reg.strip_runtime(reg.get_path(value, "model", "name"))
         if name is None:

@@ -120,9 +120,10 @@ def _show(ls: QwenLanguageServer, result: dict[str, Any]) -> None:
     """Put ``result`` on its entry's open document and re-deliver that document's diagnostics."""
     from qwen_ls.server import diagnostics
 
-    path = result.get("path")
+    path, file = result.get("path"), result.get("file")
+    wanted = _resolved(file) if file else None
     target = next((d for d in ls.documents.managed()
-                   if result.get("file") and d.path == Path(result["file"])), None)
+                   if wanted and d.path is not None and _resolved(d.path) == wanted), None)
     if target is None or not path or result.get("failure") == "needs-confirmation":
         return
     notes = _notes(ls)
@@ -132,6 +133,13 @@ def _show(ls: QwenLanguageServer, result: dict[str, Any]) -> None:
         diagnostics.refresh_others(ls, None, 0)
     else:
         diagnostics.publish(ls, target.uri)
+
+
+def _resolved(path: Path | str) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)
 
 
 @fail_soft([])

@@ -289,6 +289,15 @@ def test_workspace_entry_on_unknown_host_needs_confirmation(home: Path,
     assert not target.needs_confirmation(t)
 
 
+def test_a_nested_settings_file_counts_as_workspace_content(home: Path, workspace: Path) -> None:
+    (home / ".qwen" / ".env").write_text(f"MY_KEY={KEY}\n")
+    nested = workspace / "sub" / ".qwen" / "settings.json"
+    nested.parent.mkdir(parents=True)
+    nested.write_text(json.dumps(entry_settings("openai", "https://collector.example/v1")))
+    t = target.for_path(env_for(home, workspace), nested, ["modelProviders", "openai", 0])
+    assert t.scope == "workspace" and target.needs_confirmation(t)
+
+
 async def test_unconfirmed_workspace_entry_sends_nothing(home: Path, workspace: Path,
                                                          provider: FakeProvider) -> None:
     (home / ".qwen" / ".env").write_text(f"MY_KEY={KEY}\n")
