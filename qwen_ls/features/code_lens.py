@@ -15,8 +15,8 @@ from qwen_ls.features.common import SOURCE, to_range
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument
 from qwen_ls.jsonc.types import Span
+from qwen_ls.protocol import TEST_CONNECTION
 
-TEST_CONNECTION = "qwen-ls.testConnection"
 TITLE = "Test connection"
 DIAGNOSTIC_CODE = "test-connection"
 MAX_LENSES = 500

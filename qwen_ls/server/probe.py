@@ -4,66 +4,26 @@ The command runs only when the client executes it (a lens click, a palette comma
 open or on a timer. Before a workspace file's entry sends the user's key to a host that is not a
 known provider, the user is asked with ``window/showMessageRequest``. The result is returned and
 also shown as an information diagnostic on the tested entry, merged into that document's
-diagnostics (pushed, or pulled after ``workspace/diagnostic/refresh``) until the document changes.
+diagnostics (pushed, or pulled after ``workspace/diagnostic/refresh``; see
+:mod:`qwen_ls.server.probe_notes`) until the document changes.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+from qwen_ls.protocol import TEST_CONNECTION
 from qwen_ls.server.failsoft import fail_soft
+from qwen_ls.server.probe_notes import Note
 from qwen_ls.server.server import QwenLanguageServer
 
 logger = logging.getLogger(__name__)
 
-TEST_CONNECTION = "qwen-ls.testConnection"
 SEND_ACTION = "Send the key"
-
-
-@dataclass(frozen=True)
-class Note:
-    """A test result shown on one document version."""
-
-    version: int
-    serial: int
-    path: tuple[Any, ...]
-    result: dict[str, Any]
-
-
-def _notes(ls: QwenLanguageServer) -> dict[str, Note]:
-    return ls.probe_notes
-
-
-def current_note(ls: QwenLanguageServer, uri: str) -> Note | None:
-    """The test result still shown on ``uri`` (``None`` once the document changed)."""
-    note = _notes(ls).get(uri)
-    doc = ls.documents.get(uri)
-    if note is None or doc is None or doc.version != note.version:
-        _notes(ls).pop(uri, None)
-        return None
-    return note
-
-
-def extra_diagnostics(ls: QwenLanguageServer, uri: str, snap: Any) -> list[dict[str, Any]]:
-    """The test-result diagnostic of ``uri``, to merge into its published or pulled ones."""
-    note = current_note(ls, uri)
-    if note is None:
-        return []
-    from qwen_ls.features.code_lens import probe_diagnostic
-
-    diag = probe_diagnostic(snap.doc, list(note.path), note.result, ls.flags)
-    return [diag] if diag is not None else []
-
-
-def result_suffix(ls: QwenLanguageServer, uri: str) -> str:
-    """Part of the pull result id, so that a new test result is not answered ``unchanged``."""
-    note = current_note(ls, uri)
-    return f"|t{note.serial}" if note is not None else ""
 
 
 async def _confirm(ls: QwenLanguageServer, tgt: Any) -> bool:
@@ -93,7 +53,7 @@ async def test_connection(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
     """
     from qwen_ls.probe import service
     from qwen_ls.probe.run import clamp_timeout
-    from qwen_ls.server.commands import auth_env
+    from qwen_ls.server.status import auth_env
 
     arg = args[0] if args and isinstance(args[0], dict) else {}
     uri, path = arg.get("uri"), arg.get("path")
@@ -126,7 +86,7 @@ def _show(ls: QwenLanguageServer, result: dict[str, Any]) -> None:
                    if wanted and d.path is not None and _resolved(d.path) == wanted), None)
     if target is None or not path or result.get("failure") == "needs-confirmation":
         return
-    notes = _notes(ls)
+    notes = ls.probe_notes
     serial = max((n.serial for n in notes.values()), default=0) + 1
     notes[target.uri] = Note(target.version, serial, tuple(path), result)
     if ls.flags.pull_diagnostics:
