@@ -407,6 +407,8 @@ def _listed_items(doc: JsonDocument, ctx: AnalysisContext, loc: Location, offset
     for m in registry:
         if m.protocol not in protocols or (m.protocol, m.base_url or "") in endpoints:
             continue
+        if len(endpoints) >= 64:  # the cache holds no more endpoints than this
+            break
         endpoints.add((m.protocol, m.base_url or ""))
         found = _listed(doc, ctx, m.protocol, dict(m.entry))
         for ident in (found or ([], ""))[0]:
