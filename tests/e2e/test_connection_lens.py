@@ -57,6 +57,9 @@ def probe_diags(diags) -> list[types.Diagnostic]:
 
 
 async def test_lens_runs_the_test_and_the_result_shows_until_the_file_changes(client, provider):
+    caps = client.init_result.capabilities
+    assert caps.code_lens_provider is not None and not caps.code_lens_provider.resolve_provider
+    assert TEST in caps.execute_command_provider.commands
     uri = await open_settings(client, provider)
     assert probe_diags(await client.diagnostics_for(uri)) == []
     found = await lenses(client, uri)
