@@ -66,25 +66,30 @@ async def test_connection(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
         return value if isinstance(value, str) and value else None
 
     ls.documents.generation += 1  # read the files afresh: an explicit action, not a keystroke
+    versions = {d.uri: d.version for d in ls.documents.managed()}
     result = await service.check(
         auth_env(ls), file=file, path=path, model_id=text("modelId"), protocol=text("protocol"),
         base_url=text("baseUrl"), confirmed=arg.get("confirmed") is True,
         confirm=lambda tgt: _confirm(ls, tgt), timeout=clamp_timeout(arg.get("timeoutMs")))
     shown_at = result.get("file")
     result["uri"] = ls.documents.uri_for(Path(shown_at)) if shown_at else None
-    _show(ls, result)
+    _show(ls, result, versions)
     return result
 
 
-def _show(ls: QwenLanguageServer, result: dict[str, Any]) -> None:
-    """Put ``result`` on its entry's open document and re-deliver that document's diagnostics."""
+def _show(ls: QwenLanguageServer, result: dict[str, Any], versions: dict[str, int]) -> None:
+    """Put ``result`` on its entry's open document and re-deliver that document's diagnostics.
+
+    Not when the document changed while the request was out: the entry may have moved.
+    """
     from qwen_ls.server import diagnostics
 
     path, file = result.get("path"), result.get("file")
     wanted = _resolved(file) if file else None
     target = next((d for d in ls.documents.managed()
                    if wanted and d.path is not None and _resolved(d.path) == wanted), None)
-    if target is None or not path or result.get("failure") == "needs-confirmation":
+    if target is None or not path or result.get("failure") == "needs-confirmation" \
+            or versions.get(target.uri) != target.version:
         return
     notes = ls.probe_notes
     serial = max((n.serial for n in notes.values()), default=0) + 1
