@@ -32,6 +32,7 @@ MOVE_SECRET_TO_ENV = "qwen-ls.moveSecretToEnv"
 SHOW_DOCUMENTATION = "qwen-ls.showDocumentation"
 CANCEL = "qwen-ls.cancel"
 DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
+TEST_CONNECTION = "qwen-ls.testConnection"
 
 AUTH_COMMANDS: tuple[str, ...] = (
     SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API_KEY, SIGN_OUT, AUTH_STATUS, LIST_MODELS,
@@ -45,6 +46,7 @@ CHANGES_STATUS = frozenset({SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API
 
 COMMANDS: tuple[str, ...] = (
     *AUTH_COMMANDS, MOVE_SECRET_TO_ENV, SHOW_DOCUMENTATION, DOCTOR, CANCEL, DEBUG_DOCUMENT_INFO,
+    TEST_CONNECTION,
 )
 """Every command id the server registers."""
 

@@ -5,8 +5,11 @@ A real HTTP server (``http.server`` in a thread) that speaks the routes qwen-ls 
 - ``POST /api/v1/oauth2/device/code``   (route ``"device"``)
 - ``POST /api/v1/oauth2/token`` with ``grant_type=urn:ietf:params:oauth:grant-type:device_code``
   (route ``"token"``) or ``grant_type=refresh_token`` (route ``"refresh"``)
-- ``GET <anything>/models``              (route ``"models"``; 200 for a key in ``valid_keys``,
-  else 401)
+- ``GET <anything>/models``              (route ``"models"``; 200 for a Bearer key in
+  ``valid_keys``, else 401), and the other protocols' model lists, which "Test connection" asks:
+  Anthropic ``GET <base>/v1/models`` with ``anthropic-version`` (route ``"anthropic-models"``,
+  key in ``x-api-key``) and Gemini ``GET <base>/v1beta/models`` (route ``"gemini-models"``, key in
+  ``x-goog-api-key`` or ``?key=``); each lists :attr:`FakeProvider.model_ids` in its own shape
 - the three model protocols the real ``qwen`` CLI speaks, each answering "hello from the stub"
   (as server-sent events when the request asks for a stream), so that ``qwen -p`` can run
   against it end to end:
@@ -242,10 +245,31 @@ def redirect(location: str = "https://evil.invalid/steal", status: int = 302) ->
     return Reply(status, "", content_type="text/plain", headers={"Location": location})
 
 
+def models_ok(ids: list[str], protocol: str = "openai") -> Reply:
+    """A model list in ``protocol``'s shape (``openai``, ``anthropic`` or ``gemini``)."""
+    if protocol == "gemini":
+        return Reply(200, {"models": [{"name": f"models/{m}", "displayName": m} for m in ids]})
+    if protocol == "anthropic":
+        return Reply(200, {"data": [{"id": m, "type": "model", "display_name": m} for m in ids],
+                           "has_more": False})
+    return Reply(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in ids]})
+
+
 def slow(delay: float, reply: Reply | None = None) -> Reply:
     """``reply`` (default a 200 ``{}``) after ``delay`` seconds."""
     base = reply or Reply(200, {})
     return Reply(base.status, base.body, base.content_type, dict(base.headers), delay)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Connections the client drops on purpose (a TLS hello to this plain-HTTP server, a timeout)
+    are not printed as tracebacks."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeProvider:
@@ -279,7 +303,7 @@ class FakeProvider:
             def do_GET(self) -> None:
                 provider._handle(self, "GET")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
                                         daemon=True)
@@ -367,10 +391,16 @@ class FakeProvider:
             if route == "anthropic":
                 return anthropic_reply(model, stream)
             return gemini_reply(":streamGenerateContent" in rec.path)
-        if route == "models":
-            if (_bearer(rec) or "") in self.valid_keys:
-                return Reply(200, {"object": "list",
-                                   "data": [{"id": m, "object": "model"} for m in self.model_ids]})
+        if route in ("models", "anthropic-models", "gemini-models"):
+            protocol = {"models": "openai", "anthropic-models": "anthropic"}.get(route, "gemini")
+            if (_list_key(rec, protocol) or "") in self.valid_keys:
+                return models_ok(self.model_ids, protocol)
+            if protocol == "anthropic":
+                return Reply(401, {"type": "error", "error": {
+                    "type": "authentication_error", "message": "invalid x-api-key"}})
+            if protocol == "gemini":
+                return Reply(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
+                                             "message": "API key not valid."}})
             return Reply(401, {"error": {"message": "Incorrect API key provided",
                                          "code": "invalid_api_key"}})
         return Reply(404, {"error": "not found"})
@@ -387,6 +417,10 @@ class FakeProvider:
             route = "device"
         elif method == "POST" and path == TOKEN_PATH:
             route = "refresh" if form.get("grant_type") == "refresh_token" else "token"
+        elif method == "GET" and path.endswith("/models") and "/v1beta/" in path:
+            route = "gemini-models"
+        elif method == "GET" and path.endswith("/models") and h.headers.get("anthropic-version"):
+            route = "anthropic-models"
         elif method == "GET" and path.endswith("/models"):
             route = "models"
         elif method == "POST" and path.endswith("/chat/completions"):
@@ -425,6 +459,16 @@ class FakeProvider:
 def _bearer(rec: Recorded) -> str | None:
     auth = rec.headers.get("authorization", "")
     return auth[7:] if auth.lower().startswith("bearer ") else None
+
+
+def _list_key(rec: Recorded, protocol: str) -> str | None:
+    """The key a model-list request carries, where ``protocol`` puts it."""
+    if protocol == "anthropic":
+        return rec.headers.get("x-api-key")
+    if protocol == "gemini":
+        query = parse_qs(urlsplit(rec.path).query)
+        return rec.headers.get("x-goog-api-key") or query.get("key", [None])[0]
+    return _bearer(rec)
 
 
 def _read_body(h: BaseHTTPRequestHandler, limit: int = 16 << 20) -> bytes:

@@ -3,7 +3,10 @@
 Adds or updates one ``modelProviders.<protocol>`` entry (identity: protocol + ``id`` +
 ``baseUrl``), selects it (``security.auth.selectedType``, ``model.name``, ``model.baseUrl``) in the
 scope the CLI would write, and stores the key in a ``.env`` file — the workspace's
-``.qwen/.env`` (kept out of git) or ``<QWEN_HOME>/.env`` — never in settings.json.
+``.qwen/.env`` (kept out of git) or ``<QWEN_HOME>/.env`` — never in settings.json. Before
+writing anything, the key and URL are checked with the same one request as "Test connection"
+(:mod:`qwen_ls.probe`), unless the user skips it (``verify=False``: "Save anyway",
+``--no-verify``).
 :func:`presets_for_client` gives the editor the preset list (``qwen-ls.apiKeyPresets``).
 """
 
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from qwen_ls.auth.common import AuthError, check_url, error_result
+from qwen_ls.auth.common import AuthError, check_url, error_result, nothing_written
 from qwen_ls.auth.context import AuthEnv
 from qwen_ls.protocol import result
 from qwen_ls.secrets import looks_like_secret, mask, remember
@@ -125,6 +128,8 @@ async def sign_in(
     env_key: str | None = None,
     storage: Storage = "user",
     name: str | None = None,
+    verify: bool = True,
+    timeout: float = 10.0,
 ) -> dict[str, Any]:
     """Configure an API-key provider model and return a ``SignInResult``.
 
@@ -147,6 +152,11 @@ async def sign_in(
         ``user`` → ``<QWEN_HOME>/.env``.
     name
         Display name for the entry.
+    verify
+        Test the key and URL first (one model-list request); on failure nothing is written
+        and the result carries the ``ProbeResult`` as ``verify``.
+    timeout
+        Seconds for that request.
 
     Returns
     -------
@@ -187,6 +197,12 @@ async def sign_in(
                                name)
     except AuthError as exc:
         return error_result(exc)
+    checked = await _verify(protocol, url, key, model_id, timeout) if verify else None
+    if checked is not None and not checked["ok"]:
+        failed = result(False, "error", nothing_written(checked["message"]) +
+                        " Fix it and try again, or save without the check (--no-verify).")
+        failed["verify"] = checked
+        return failed
     env_file = (Path(env.workspace) / ".qwen" / ".env" if storage == "workspace" and env.workspace
                 else env.qwen_home / ".env")
     files: list[Path | None] = []
@@ -215,8 +231,34 @@ async def sign_in(
     message = (f"Configured {model_id} ({protocol}) at {url}. Key {mask(key)} saved to "
                f"{shown(env_file, files[0] or env_file)} as {env_key}; selected in "
                f"{shown(settings_file, outcome.target or settings_file)}.")
+    if checked is not None:
+        message += f" {_verified(checked, model_id)}"
     shell = env.environ.get(env_key)
     if shell and shell.strip() and shell.strip() != key:
         message += (f" Warning: {env_key} is also set in your shell environment ({mask(shell)}); "
                     "the shell value takes priority.")
-    return result(True, "signed-in", message, files, model=model_id)
+    done = result(True, "signed-in", message, files, model=model_id)
+    if checked is not None:
+        done["verify"] = checked
+    return done
+
+
+async def _verify(protocol: str, url: str, key: str, model_id: str,
+                  timeout: float) -> dict[str, Any]:
+    """The ``ProbeResult`` of the key and URL the user typed (no confirmation: they typed it)."""
+    from qwen_ls.probe import target
+    from qwen_ls.probe.run import public, test_connection
+
+    return public(await test_connection(target.typed(protocol, url, key, model_id),
+                                        confirmed=True, timeout=timeout))
+
+
+def _verified(checked: dict[str, Any], model_id: str) -> str:
+    """One sentence on the check, with a warning when the endpoint does not list the model."""
+    text = f"Verified: {checked['host']} accepted the key ({checked['latencyMs']} ms)."
+    if checked.get("modelListed") is False:
+        near = checked.get("closest") or []
+        text += (f" Warning: the endpoint does not list '{model_id}' among its "
+                 f"{checked.get('modelCount')} models"
+                 + (f"; closest: {', '.join(near)}." if near else "."))
+    return text

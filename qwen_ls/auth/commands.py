@@ -85,7 +85,7 @@ async def run_command(
             env, protocol=_str(arg, "protocol") or "", base_url=_str(arg, "baseUrl") or "",
             model_id=_str(arg, "modelId") or "", key=_str(arg, "key") or "",
             env_key=_str(arg, "envKey"), storage=_str(arg, "storage") or "user",  # type: ignore[arg-type]
-            name=_str(arg, "name"))
+            name=_str(arg, "name"), verify=arg.get("verify", True) is not False)
     if command == SIGN_OUT:
         from qwen_ls.auth import oauth
 

@@ -7,7 +7,7 @@ Commands::
     qwen-ls auth coding-plan [--region china|intl] [--key KEY] [--base-url URL]
                              [--verify/--no-verify] [--store env-file|settings]
     qwen-ls auth api-key --protocol P --base-url U --model M [--env-key K] [--key K]
-                         [--scope workspace|user]
+                         [--scope workspace|user] [--verify/--no-verify]
     qwen-ls auth sign-out
 
 Every command takes ``--workspace DIR`` (default: the current directory) and honours ``HOME`` and
@@ -105,7 +105,7 @@ def api_key(args: argparse.Namespace) -> int:
     env = auth_env(args)
     return run_flow(lambda cancel: flow.sign_in(
         env, protocol=protocol, base_url=base_url, model_id=model, key=key,
-        env_key=args.env_key, storage=args.scope, name=args.name))
+        env_key=args.env_key, storage=args.scope, name=args.name, verify=args.verify))
 
 
 def sign_out(args: argparse.Namespace) -> int:
@@ -146,5 +146,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", default=None, help="display name for the model")
     p.add_argument("--scope", choices=("workspace", "user"), default="user",
                    help="store the key in <workspace>/.qwen/.env or ~/.qwen/.env (default)")
+    p.add_argument("--verify", action=argparse.BooleanOptionalAction, default=True,
+                   help="test the key and URL with one model-list request first (default: yes)")
 
     subcommand(auth, "sign-out", sign_out, "remove Qwen OAuth credentials")

@@ -1,4 +1,7 @@
-"""``qwen-ls model list [--format json]`` and ``qwen-ls model use ID``: the configured models.
+"""``qwen-ls model list [--format json]``, ``qwen-ls model use ID`` and ``qwen-ls model test [ID]``.
+
+``model test`` sends the one "Test connection" request (:mod:`qwen_ls.probe`) and exits 0 when
+the endpoint accepts the key, 1 otherwise.
 
 Options, masking and exit codes as in :mod:`qwen_ls.cli.auth`.
 """
@@ -7,9 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from qwen_ls.cli.exitcodes import ExitCode
-from qwen_ls.cli.interact import auth_env, command_group, out, run_flow, subcommand
+from qwen_ls.cli.interact import (
+    UsageError,
+    ask,
+    auth_env,
+    command_group,
+    err,
+    out,
+    run_flow,
+    subcommand,
+)
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -41,11 +54,50 @@ def use(args: argparse.Namespace) -> int:
     return run_flow(lambda cancel: select_model(env, args.id, args.protocol, args.base_url))
 
 
+def test(args: argparse.Namespace) -> int:
+    """``qwen-ls model test [ID]``: one request to the model's endpoint; exit 0 ok, 1 failed."""
+    import asyncio
+
+    from qwen_ls.probe import service
+    from qwen_ls.probe.explain import key_phrase
+
+    async def confirm(tgt: Any) -> bool:
+        if args.yes:
+            return True
+        question = (f"This entry comes from the workspace settings. Send {key_phrase(tgt)} to "
+                    f"{tgt.host}, which is not a known provider")
+        try:
+            return ask(None, question + "? [y/N] ", "--yes").lower() in ("y", "yes")
+        except UsageError:
+            err(question + "? Not sent: pass --yes to confirm.")
+            return False
+
+    env = auth_env(args)
+    timeout = max(1.0, min(float(args.timeout), 60.0))
+    result = asyncio.run(service.check(env, model_id=args.id, protocol=args.protocol,
+                                       base_url=args.base_url, confirm=confirm, timeout=timeout))
+    if args.format == "json":
+        out(json.dumps(result, indent=2))
+    elif result["ok"]:
+        out(result["message"])
+    else:
+        err(result["message"])
+    return ExitCode.OK if result["ok"] else ExitCode.FAILURE
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``qwen-ls model`` and its subcommands."""
-    model = command_group(sub, "model", "list or select models")
+    model = command_group(sub, "model", "list, select or test models")
     subcommand(model, "list", list_, "list configured models", formats=True)
     p = subcommand(model, "use", use, "select a model")
     p.add_argument("id")
     p.add_argument("--protocol", default=None)
     p.add_argument("--base-url", default=None)
+    p = subcommand(model, "test", test, "test a model's endpoint and key with one cheap request",
+                   formats=True)
+    p.add_argument("id", nargs="?", default=None, help="model id (default: the current model)")
+    p.add_argument("--protocol", default=None)
+    p.add_argument("--base-url", default=None)
+    p.add_argument("--yes", action="store_true",
+                   help="send the key to a host a workspace file names without asking")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")

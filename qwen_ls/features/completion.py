@@ -11,6 +11,8 @@ documents that do not parse):
 - ``security.auth.selectedType`` / ``enforcedType``: the auth types, saying which have models;
 - ``envKey``: names the env sources define (the source, never the value) and conventional names;
 - ``baseUrl``: known endpoints (service and region);
+- ``modelProviders.*[].id`` (and, after the configured ids, ``model.name``): the ids the entry's
+  endpoint listed at its last "Test connection" (:mod:`qwen_ls.probe.cache`; never a request);
 - enum and boolean values, and a new ``modelProviders`` entry inside a provider's array.
 
 The JSON around the insertion is made right: quotes, the colon after a key, a comma before (after
@@ -372,6 +374,8 @@ def _model_items(
                 ins=ins,
             )
         )
+    if not selector:
+        items += _listed_items(doc, ctx, loc, offset, flags, wanted, seen, prefix, ins)
     if auth == "qwen-oauth" and not selector:
         for model in getattr(known, "QWEN_OAUTH_MODELS", ()):
             mid = model.get("id") if isinstance(model, dict) else None
@@ -380,6 +384,63 @@ def _model_items(
                     _value_item(doc, loc, offset, flags, mid, detail="qwen-oauth", order=len(items))
                 )
     return items
+
+
+def _listed(doc: JsonDocument, ctx: AnalysisContext, protocol: str | None,
+            config: Any) -> tuple[list[str], str] | None:
+    """The ids an entry's endpoint listed at its last test (from the cache, offline)."""
+    if protocol is None or not isinstance(config, dict):
+        return None
+    from qwen_ls.probe.cache import listed_for_entry  # lazy: only where ids are completed
+
+    effective = _effective(doc, ctx)
+    return listed_for_entry(ctx.environ, ctx.env(effective), effective, protocol, config)
+
+
+def _listed_items(doc: JsonDocument, ctx: AnalysisContext, loc: Location, offset: int,
+                  flags: ClientFlags, protocols: set, seen: set[str], prefix: str,
+                  ins: _Insertion) -> list[types.CompletionItem]:
+    """``model.name``: ids the selected protocol's endpoints listed that are not configured."""
+    registry, _ = _registry(doc, ctx)
+    items: list[types.CompletionItem] = []
+    endpoints: set[tuple[str, str]] = set()
+    for m in registry:
+        if m.protocol not in protocols or (m.protocol, m.base_url or "") in endpoints:
+            continue
+        if len(endpoints) >= 64:  # the cache holds no more endpoints than this
+            break
+        endpoints.add((m.protocol, m.base_url or ""))
+        found = _listed(doc, ctx, m.protocol, dict(m.entry))
+        for ident in (found or ([], ""))[0]:
+            if ident in seen or (prefix and prefix not in ident.lower()) \
+                    or len(items) > MAX_MODEL_ITEMS:
+                continue
+            seen.add(ident)
+            items.append(_value_item(
+                doc, loc, offset, flags, ident, detail=f"listed by {found[1]}; not configured",
+                documentation="Listed by the endpoint at its last Test connection, but not in "
+                "`modelProviders`: add an entry for it first, or Qwen Code falls back to "
+                "another model.", order=10_000 + len(items), ins=ins))
+    return items
+
+
+def _listed_id_items(doc: JsonDocument, ctx: AnalysisContext, loc: Location, offset: int,
+                     flags: ClientFlags, path: JsonPath) -> list[types.CompletionItem]:
+    """``modelProviders.<p>[i].id``: the ids this entry's endpoint listed."""
+    entries = doc.value.get("modelProviders", {}) if isinstance(doc.value, dict) else {}
+    provider = entries.get(path[1]) if isinstance(entries, dict) else None
+    config = provider[path[2]] if isinstance(provider, list) and isinstance(path[2], int) \
+        and 0 <= path[2] < len(provider) else None
+    found = _listed(doc, ctx, _protocol_of(path, doc, ctx), config)
+    if not found:
+        return []
+    ids, host = found
+    ins = _insertion(doc, loc, offset, flags)
+    prefix = ins.typed.lstrip('"').lower()
+    chosen = [i for i in ids if not prefix or prefix in i.lower()][:MAX_MODEL_ITEMS]
+    return [_value_item(doc, loc, offset, flags, ident, detail=f"listed by {host}",
+                        kind=types.CompletionItemKind.EnumMember, order=n, ins=ins)
+            for n, ident in enumerate(chosen)]
 
 
 def _auth_items(
@@ -514,6 +575,8 @@ def _value_items(
         return _model_items(doc, ctx, loc, offset, flags, selector=True)
     if path in _AUTH_PATHS:
         return _auth_items(doc, ctx, loc, offset, flags)
+    if len(path) == 4 and path[0] == "modelProviders" and path[3] == "id":
+        return _listed_id_items(doc, ctx, loc, offset, flags, path)
     if len(path) == 4 and path[0] == "modelProviders" and path[3] == "envKey":
         return _env_key_items(doc, ctx, loc, offset, flags)
     if (

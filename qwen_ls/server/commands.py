@@ -156,21 +156,10 @@ async def _confirm_move(ls: QwenLanguageServer, name: str, env_file: Path) -> bo
     """
     from qwen_ls.settings.env import display_path
 
-    try:
-        answer = await ls.window_show_message_request_async(
-            types.ShowMessageRequestParams(
-                type=types.MessageType.Info,
-                message=f"Move {name} out of settings.json into "
-                f"{display_path(env_file, ls.environ)} (mode 0600)? The .env file is written "
-                "at once; Undo in the editor restores settings.json but not the .env file.",
-                actions=[types.MessageActionItem(title=MOVE_ACTION),
-                         types.MessageActionItem(title="Cancel")],
-            )
-        )
-    except Exception as exc:
-        logger.warning("could not ask before moving a key: %s", exc)
-        return False
-    return answer is not None and answer.title == MOVE_ACTION
+    return await ls.confirm(
+        f"Move {name} out of settings.json into {display_path(env_file, ls.environ)} (mode "
+        "0600)? The .env file is written at once; Undo in the editor restores settings.json but "
+        "not the .env file.", MOVE_ACTION)
 
 
 @fail_soft(_failed)

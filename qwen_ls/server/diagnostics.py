@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from qwen_ls.server import probe_notes
 from qwen_ls.server.server import Payload
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def publish(ls: QwenLanguageServer, uri: str) -> None:
     snap = ls.documents.snapshot(uri)
     if snap is None:
         return
-    diags = diagnostics_for(ls, snap)
+    diags = diagnostics_for(ls, snap) + probe_notes.extra_diagnostics(ls, uri, snap)
     ls.text_document_publish_diagnostics(
         Payload({"uri": uri, "diagnostics": diags, "version": snap.version})
     )
@@ -167,7 +168,8 @@ def pull(
     snap = ls.documents.snapshot(uri)
     if snap is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = snap.result_id
+    result_id = snap.result_id + probe_notes.result_suffix(ls, uri)
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return Payload({"kind": "full", "resultId": result_id, "items": diagnostics_for(ls, snap)})
+    items = diagnostics_for(ls, snap) + probe_notes.extra_diagnostics(ls, uri, snap)
+    return Payload({"kind": "full", "resultId": result_id, "items": items})

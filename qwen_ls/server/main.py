@@ -32,12 +32,13 @@ def create_server(
     QwenLanguageServer
         The server, not started (call ``start_io()`` or ``start_tcp(host, port)``).
     """
-    from qwen_ls.server import commands, handlers
+    from qwen_ls.server import commands, handlers, probe
 
     server = QwenLanguageServer(environ)
     server.log_file = log_file
     handlers.register(server)
     commands.register(server)
+    probe.register(server)
     return server
 
 

@@ -252,6 +252,8 @@ class QwenLanguageServer(LanguageServer):
         """The patterns registered for watching."""
         self.shown_errors: set[str] = set()
         """User-facing error messages already shown once (never repeated per keystroke)."""
+        self.probe_notes: dict[str, Any] = {}
+        """The last "Test connection" result shown on each document (``server/probe.py``)."""
 
     # -- background work ----------------------------------------------------------------------
     def run_task(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
@@ -315,6 +317,25 @@ class QwenLanguageServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(type=kind, message=message))
         except Exception:
             logger.warning("could not show a message: %s", message)
+
+    async def confirm(self, message: str, action: str,
+                      kind: types.MessageType = types.MessageType.Info) -> bool:
+        """Ask with ``window/showMessageRequest`` (``action`` / "Cancel"); ``True`` for ``action``.
+
+        No answer, a dismissed question or a client that cannot ask all count as "no".
+        """
+        try:
+            answer = await self.window_show_message_request_async(
+                types.ShowMessageRequestParams(
+                    type=kind, message=redact(message),
+                    actions=[types.MessageActionItem(title=action),
+                             types.MessageActionItem(title="Cancel")],
+                )
+            )
+        except Exception as exc:
+            logger.warning("could not ask the user (%s): %s", action, exc)
+            return False
+        return answer is not None and answer.title == action
 
     # -- paths ----------------------------------------------------------------------------------
     def workspace_roots(self) -> list[Path]:

@@ -55,7 +55,7 @@ class Scenario:
 
 def _api_key(protocol: str, base: str, model: str, key: str, *extra: str) -> tuple[str, ...]:
     return ("auth", "api-key", "--protocol", protocol, "--base-url", base, "--model", model,
-            "--key", key, *extra)
+            "--key", key, "--no-verify", *extra)
 
 
 OPENAI_KEY = "sk-test-openai-e2e-0000000000"

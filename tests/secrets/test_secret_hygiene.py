@@ -102,15 +102,18 @@ def test_no_secret_in_cli_output(home: Path):
                  "--base-url", provider.url + "/v1", "--verify"),
             _cli(home, "auth", "api-key", "--protocol", "openai", "--base-url",
                  "https://api.example.com/v1", "--model", "m2", "--env-key", "HYGIENE_KEY",
-                 "--key", api_key, "--scope", "user"),
+                 "--key", api_key, "--scope", "user", "--no-verify"),
             _cli(home, "auth", "status"),
             _cli(home, "auth", "status", "--format", "json"),
             _cli(home, "model", "list", "--format", "json"),
+            # m1's envKey holds a key: "not set" names it (masked), and nothing is sent
+            _cli(home, "model", "test", "m1", "--yes", "--format", "json"),
             _cli(home, "auth", "qwen-oauth", "--no-browser", "--base-url", provider.url,
                  QWEN_LS_OAUTH_INTERVAL_SCALE="0.01"),
             _cli(home, "auth", "status", "--format", "json"),
             _cli(home, "check"),
         ]
+    assert json.loads(runs[7].stdout)["failure"] == "no-key"
     for run in runs:
         assert "Traceback" not in run.stderr, run.stderr
         outputs.append(run.stdout + run.stderr)

@@ -12,7 +12,7 @@ from hostile import Repo, run_cli
 
 KEY = "sk-test-failures-0000000000"
 API_KEY = ["auth", "api-key", "--protocol", "openai", "--base-url", "http://127.0.0.1:9/v1",
-           "--model", "m1", "--env-key", "OPENAI_API_KEY", "--key", KEY]
+           "--model", "m1", "--env-key", "OPENAI_API_KEY", "--key", KEY, "--no-verify"]
 COMMANDS = [("auth", "sign-out"), ("auth", "status"), ("model", "list"), ("model", "use", "m1"),
             ("check",), tuple(API_KEY), tuple(API_KEY + ["--scope", "workspace"]),
             ("auth", "coding-plan", "--region", "intl", "--key", "sk-sp-fake-0000000000",

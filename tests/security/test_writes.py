@@ -93,7 +93,8 @@ def test_cli_api_key_refuses_workspace_env_link_and_keeps_user_dotfiles_link(rep
     bashrc = repo.write(repo.home / ".bashrc", BASHRC)
     (repo.qwen / ".env").symlink_to(bashrc)
     args = ["auth", "api-key", "--protocol", "openai", "--base-url", "http://127.0.0.1:9/v1",
-            "--model", "m1", "--env-key", "OPENAI_API_KEY", "--key", "sk-test-cli-key-00003333"]
+            "--model", "m1", "--env-key", "OPENAI_API_KEY", "--key", "sk-test-cli-key-00003333",
+            "--no-verify"]
     proc = run_cli(repo, *args, "--scope", "workspace")
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "outside the workspace" in proc.stdout + proc.stderr
@@ -245,7 +246,7 @@ def test_no_git_from_the_workspace_is_ever_run(repo: Repo):
     os.chmod(fake, 0o755)
     proc = run_cli(repo, "auth", "api-key", "--protocol", "openai", "--base-url",
                    "http://127.0.0.1:9/v1", "--model", "m1", "--env-key", "OPENAI_API_KEY",
-                   "--key", "sk-test-nogit-00004444", "--scope", "workspace",
+                   "--key", "sk-test-nogit-00004444", "--scope", "workspace", "--no-verify",
                    PATH=f"bin:.:{os.environ['PATH']}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not marker.exists()

@@ -200,10 +200,11 @@ async def test_provider_fault(flow: str, fault: str, home: Path, workspace: Path
 
 async def test_api_key_flow_makes_no_request(home: Path, workspace: Path, environ: dict[str, str],
                                              net: NetworkGuard) -> None:
-    """The API-key flow never contacts the provider: a closed port does not matter."""
+    """Without the check ("Save anyway", --no-verify) the API-key flow contacts no provider."""
     env = AuthEnv(workspace, environ)
     res = await api_key.sign_in(env, protocol="openai", base_url=closed_port_url() + "/v1",
-                                model_id="stress-model", key=API_KEY, env_key="STRESS_API_KEY")
+                                model_id="stress-model", key=API_KEY, env_key="STRESS_API_KEY",
+                                verify=False)
     assert res["ok"], res
     assert net.untouched, (net.lookups, net.connects, net.sends)
     assert API_KEY not in res["message"]

@@ -480,7 +480,8 @@ async def test_api_key_settings_write_fails_env_and_gitignore_rolled_back(
     before = tree(home)
     fail_fd_calls(monkeypatch, home, "fsync", match="settings.json")
     res = await api_key.sign_in(env, protocol="openai", base_url="https://api.example.com/v1",
-                                model_id="m-test", key="sk-test-api-key-0000", storage="workspace")
+                                model_id="m-test", key="sk-test-api-key-0000", storage="workspace",
+                                verify=False)
     monkeypatch.undo()
     assert not res["ok"] and "no space left on the device" in res["message"], res
     assert "sk-test-api-key-0000" not in res["message"]

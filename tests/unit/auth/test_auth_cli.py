@@ -68,7 +68,8 @@ def test_coding_plan_rejected_key_exit_1(home, workspace, provider) -> None:
 
 def test_api_key_from_stdin_and_usage_errors(home, workspace) -> None:
     proc = run(["auth", "api-key", "--protocol", "openai", "--base-url",
-                "https://api.example.com/v1", "--model", "m1", "--scope", "user"],
+                "https://api.example.com/v1", "--model", "m1", "--scope", "user",
+                "--no-verify"],
                home, workspace, stdin=API_KEY + "\n")
     assert proc.returncode == 0, proc.stderr
     secrets_absent(proc, API_KEY)

@@ -136,7 +136,8 @@ async def test_coding_plan_writes_workspace_when_it_defines_providers(env: AuthE
 async def test_api_key_add_then_update_then_select(env: AuthEnv, workspace) -> None:
     subprocess.run(["git", "init", "-q", str(workspace)], check=True)
     res = await api_key.sign_in(env, protocol="openai", base_url="https://openrouter.ai/api/v1",
-                                model_id="qwen/qwen3-coder", key=API_KEY, storage="workspace")
+                                model_id="qwen/qwen3-coder", key=API_KEY, storage="workspace",
+                                verify=False)
     assert res["ok"], res
     entry = load(env.user_settings())["modelProviders"]["openai"][0]
     assert entry["envKey"] == "OPENROUTER_API_KEY"  # the preset's env key
@@ -147,7 +148,7 @@ async def test_api_key_add_then_update_then_select(env: AuthEnv, workspace) -> N
     # same identity again: updated in place, not duplicated
     res = await api_key.sign_in(env, protocol="openai", base_url="https://openrouter.ai/api/v1/",
                                 model_id="qwen/qwen3-coder", key=API_KEY, env_key="MY_OR_KEY",
-                                name="Coder")
+                                name="Coder", verify=False)
     value = load(env.user_settings())
     assert len(value["modelProviders"]["openai"]) == 1
     assert value["modelProviders"]["openai"][0]["envKey"] == "MY_OR_KEY"
@@ -160,7 +161,7 @@ async def test_api_key_add_then_update_then_select(env: AuthEnv, workspace) -> N
 
 async def test_api_key_refuses_secret_as_env_key(env: AuthEnv) -> None:
     res = await api_key.sign_in(env, protocol="anthropic", base_url="https://api.anthropic.com",
-                                model_id="claude", key=API_KEY, env_key=API_KEY)
+                                model_id="claude", key=API_KEY, env_key=API_KEY, verify=False)
     assert not res["ok"] and "NAME of an environment variable" in res["message"]
     assert API_KEY not in res["message"]
     assert not env.qwen_home.exists()
@@ -209,7 +210,7 @@ def test_status_none_and_oauth(env: AuthEnv, workspace, environ) -> None:
 async def test_list_and_select_models(env: AuthEnv, workspace, environ) -> None:
     await coding_plan.sign_in(env, region="china", key=CP_KEY, verify=False)
     await api_key.sign_in(env, protocol="anthropic", base_url="https://api.anthropic.com",
-                          model_id="claude-x", key=API_KEY)
+                          model_id="claude-x", key=API_KEY, verify=False)
     listing = list_models(workspace, environ)
     assert [g["protocol"] for g in listing["groups"]] == ["openai", "anthropic"]
     assert listing["current"] == {"id": "claude-x", "protocol": "anthropic",
