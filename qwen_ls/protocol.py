@@ -8,7 +8,8 @@ already exists"). The editor's copy of these names is ``editors/vscode/src/commo
 
 Every command that does something returns a ``SignInResult`` (:func:`result`)::
 
-    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected", message, files, model?}
+    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected"|"planned", message,
+     files, model?}
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ COMMANDS: tuple[str, ...] = (
 STATUS_CHANGED = "qwen/statusChanged"
 """Server-to-client notification carrying an ``AuthStatus``, sent when the status changes."""
 
-Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected"]
+Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected", "planned"]
 
 
 def result(

@@ -37,6 +37,7 @@ def auth_env(ls: QwenLanguageServer) -> AuthEnv:
         store=SettingsStore(sink=ServerFiles(ls)),
         open_texts=ls.documents.open_texts(),
         trusted=ls.options.trusted,
+        editor=True,
     )
 
 

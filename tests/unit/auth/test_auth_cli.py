@@ -93,7 +93,53 @@ def test_qwen_oauth_and_sign_out(home, workspace, provider) -> None:
     proc = run(["auth", "status"], home, workspace)
     assert proc.returncode == 1 and "discontinued on 2026-04-15" in proc.stdout
     proc = run(["auth", "sign-out"], home, workspace)
-    assert proc.returncode == 0 and not creds.exists()
+    assert proc.returncode == 2 and "--yes" in proc.stderr and creds.exists()
+    proc = run(["auth", "sign-out", "--yes"], home, workspace)
+    assert proc.returncode == 0 and not creds.exists(), proc.stderr
+    assert proc.stdout.startswith("Signed out of Qwen OAuth. Removed the Qwen OAuth credentials")
+    assert "Cleared security.auth.selectedType." in proc.stdout
+    assert "Run `qwen-ls auth sign-in` to sign in again." in proc.stdout
+
+
+def test_sign_out_of_coding_plan_and_hand_written_keys(home, workspace, provider) -> None:
+    proc = run(["auth", "coding-plan", "--region", "china", "--key", CP_KEY,
+                "--base-url", provider.models_url], home, workspace)
+    assert proc.returncode == 0, proc.stderr
+    env_file = home / ".qwen" / ".env"
+    proc = run(["auth", "sign-out", "--dry-run"], home, workspace)
+    assert proc.returncode == 0 and "would remove BAILIAN_CODING_PLAN_API_KEY in ~/.qwen/.env" \
+        in proc.stdout and CP_KEY in env_file.read_text()
+    proc = run(["auth", "sign-out", "--keep-auth-type"], home, workspace)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == (
+        "Signed out of Alibaba Cloud Coding Plan (custom endpoint). Removed "
+        "BAILIAN_CODING_PLAN_API_KEY in ~/.qwen/.env. Run `qwen-ls auth sign-in` to sign in "
+        "again.")
+    assert f"  changed {env_file}" in proc.stdout
+    assert CP_KEY not in env_file.read_text()
+    secrets_absent(proc, CP_KEY)
+    proc = run(["auth", "status"], home, workspace)
+    assert proc.returncode == 1
+    assert "  Not signed in. Run `qwen-ls auth sign-in`." in proc.stdout
+
+    # The same variable written by hand into ~/.env: asked about, so refused without a terminal.
+    (home / ".env").write_text(f"BAILIAN_CODING_PLAN_API_KEY={CP_KEY}\n")
+    proc = run(["auth", "sign-out", "--keep-auth-type"], home, workspace)
+    assert proc.returncode == 2 and "stdin is not a terminal" in proc.stderr
+    assert CP_KEY in (home / ".env").read_text()
+    proc = run(["auth", "sign-out", "--yes", "--format", "json"], home, workspace)
+    res = json.loads(proc.stdout)
+    assert proc.returncode == 0 and res["ok"] and res["selectedTypeCleared"]
+    assert res["removed"] == ["BAILIAN_CODING_PLAN_API_KEY in ~/.env"]
+    assert (home / ".env").read_text() == ""
+    secrets_absent(proc, CP_KEY)
+
+
+def test_sign_in_chooser_needs_a_method_without_a_terminal(home, workspace) -> None:
+    proc = run(["auth", "sign-in"], home, workspace)
+    assert proc.returncode == 2 and "--method is required" in proc.stderr
+    proc = run(["auth", "sign-in", "--method", "coding-plan"], home, workspace)
+    assert proc.returncode == 2 and "--region is required" in proc.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
