@@ -98,5 +98,7 @@ def external_change(ls: QwenLanguageServer) -> None:
 
 def after_change(ls: QwenLanguageServer) -> None:
     """A command wrote files: re-read them, re-diagnose, and send the new status."""
+    if ls.watcher is not None:
+        ls.watcher.resync()  # our own writes: the poller need not report them again
     ls.documents.generation += 1
     external_change(ls)
