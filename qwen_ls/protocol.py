@@ -32,6 +32,8 @@ DOCTOR = "qwen-ls.doctor"
 MOVE_SECRET_TO_ENV = "qwen-ls.moveSecretToEnv"
 SHOW_DOCUMENTATION = "qwen-ls.showDocumentation"
 CANCEL = "qwen-ls.cancel"
+SIGN_IN = "qwen-ls.signIn"
+"""The "Sign in…" quick fix: the VS Code extension runs its own sign-in for it."""
 DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
 
 AUTH_COMMANDS: tuple[str, ...] = (
@@ -46,6 +48,7 @@ CHANGES_STATUS = frozenset({SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API
 
 COMMANDS: tuple[str, ...] = (
     *AUTH_COMMANDS, MOVE_SECRET_TO_ENV, SHOW_DOCUMENTATION, DOCTOR, CANCEL, DEBUG_DOCUMENT_INFO,
+    SIGN_IN,
 )
 """Every command id the server registers."""
 

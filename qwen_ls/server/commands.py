@@ -251,6 +251,24 @@ async def show_documentation(ls: QwenLanguageServer, *args: Any) -> dict[str, An
     return result(True, "selected", url)
 
 
+SIGN_IN_FROM_TERMINAL = (
+    "Sign in from a terminal: run `qwen-ls auth sign-in` in the folder qwen starts in (Coding "
+    "Plan, an API key, or Qwen OAuth). The status updates by itself once it is done."
+)
+
+
+@fail_soft(_failed)
+def sign_in(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
+    """``qwen-ls.signIn`` ``{code?, uri?}``: the "Sign in…" quick fix, for clients without a flow.
+
+    The VS Code extension runs its own sign-in instead and never sends it; an editor without
+    one (Neovim, Helix) cannot ask for a key through LSP, so the server says how to sign in.
+    """
+    ls.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=SIGN_IN_FROM_TERMINAL))
+    return result(False, "cancelled", SIGN_IN_FROM_TERMINAL)
+
+
 @fail_soft(_failed)
 def cancel(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
     """``qwen-ls.cancel`` ``{token?}``: stop a running sign-in (all of them without a token)."""
@@ -289,6 +307,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     protocol.SHOW_DOCUMENTATION: show_documentation,
     protocol.DOCTOR: doctor,
     protocol.CANCEL: cancel,
+    protocol.SIGN_IN: sign_in,
     protocol.DEBUG_DOCUMENT_INFO: debug_document_info,
 }
 """Every server command, by id (the ids: :data:`qwen_ls.protocol.COMMANDS`)."""
