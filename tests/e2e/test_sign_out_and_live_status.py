@@ -179,3 +179,15 @@ async def test_sign_out_dry_run_writes_and_asks_nothing(client):
     assert result["status"] == "planned" and client.asked == []
     assert result["plan"]["removals"][0]["attributable"] is True
     assert (paths.home / ".qwen" / ".env").read_text() == before
+
+
+async def test_select_model_with_a_missing_key_offers_to_set_it(client):
+    paths = client.paths
+    user_settings(paths, {"security": {"auth": {"selectedType": "openai"}},
+                          "model": {"name": "m1"}, "modelProviders": PROVIDERS})
+    result = await client.command("qwen-ls.selectModel", {"id": "m1"})
+    assert result["ok"] and result["keyStatus"] == "missing", result
+    assert result["setKey"] == {"method": "api-key", "protocol": "openai",
+                                "baseUrl": "https://api.example.com/v1", "modelId": "m1",
+                                "envKey": "MY_PROVIDER_KEY"}
+    assert result["message"].endswith("qwen will not start with this model. Set the key.")

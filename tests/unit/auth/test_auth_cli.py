@@ -158,3 +158,17 @@ def test_ctrl_c_during_polling_exits_130_and_writes_nothing(home, workspace, pro
     assert proc.returncode == 130, (out, err)
     assert "cancelled" in err.lower()
     assert not (home / ".qwen").exists()
+
+
+def test_model_use_warns_when_the_key_is_missing(home, workspace) -> None:
+    (home / ".qwen").mkdir()
+    (home / ".qwen" / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}},
+        "modelProviders": {"openai": [{"id": "m1", "baseUrl": "https://api.example.com/v1",
+                                       "envKey": "EXAMPLE_KEY"}]}}))
+    proc = run(["model", "use", "m1"], home, workspace)
+    assert proc.returncode == 0 and proc.stdout.startswith("Selected m1 (openai)")
+    assert "not set" not in proc.stdout
+    assert proc.stderr.startswith("Warning: Its key EXAMPLE_KEY is not set (searched: ")
+    assert ("Set it with `qwen-ls auth api-key --protocol openai --base-url "
+            "https://api.example.com/v1 --model m1 --env-key EXAMPLE_KEY`.") in proc.stderr

@@ -181,3 +181,4 @@ async def test_dry_run_writes_nothing_and_editor_wording(workspace, environ) -> 
     status = auth_status(None, {}, env=env)
     assert status["nextStep"] == 'Run "Qwen: Sign in".'
     assert not any("qwen-ls auth" in p for p in status["problems"])
+
