@@ -10,6 +10,7 @@ import asyncio
 import json
 
 import pytest
+from helpers import wait_for
 from lsprotocol import types
 
 pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")
@@ -18,15 +19,6 @@ CP_KEY = "sk-sp-e2e00000secret4321"
 OWN_KEY = "sk-own-hand0000written99"
 PROVIDERS = {"openai": [{"id": "m1", "baseUrl": "https://api.example.com/v1",
                          "envKey": "MY_PROVIDER_KEY"}]}
-
-
-async def wait_for(predicate, timeout=10.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition never became true")
-        await asyncio.sleep(0.02)
 
 
 async def settle() -> None:
