@@ -2,9 +2,9 @@
 
 :func:`input_paths` lists every file whose change on disk can change what ``qwen`` would do at
 startup: the settings file of every scope, every ``.env`` candidate the CLI would read (in its
-order, up to the one it takes), ``oauth_creds.json`` and the Qwen home folder itself (creating or
-deleting a file in it changes the folder's mtime). Missing files are listed too: creating one is
-a change.
+order, up to the one it takes), ``oauth_creds.json`` and the Qwen home folder itself (created,
+removed or replaced, e.g. a link to another folder). Missing files are listed too: creating one
+is a change.
 
 :func:`signature` is what the server polls: ``lstat`` and ``stat`` of each path, no file is
 opened, so a FIFO, a device or a link loop in the set cannot block or fail anything. The
@@ -15,6 +15,7 @@ up to HOME.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -84,6 +85,10 @@ def _stat(path: Path, follow: bool) -> Stat:
         st = os.stat(path, follow_symlinks=follow)
     except (OSError, ValueError):
         return None
+    if stat.S_ISDIR(st.st_mode):
+        # A folder (the Qwen home) counts by identity only: the CLI writing its own files there
+        # (tmp/, logs) is no change; the files that matter in it are watched one by one.
+        return (0, 0, 0, st.st_ino, st.st_mode)
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
 
 

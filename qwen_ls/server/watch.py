@@ -95,9 +95,8 @@ class Watcher:
 
 def start(ls: QwenLanguageServer) -> Watcher:
     """Start the watcher of ``ls`` (once) and return it."""
-    watcher = getattr(ls, "watcher", None)
-    if isinstance(watcher, Watcher):
-        return watcher
+    if isinstance(ls.watcher, Watcher):
+        return ls.watcher
     watcher = Watcher(ls)
     ls.watcher = watcher
     ls.run_task(watcher.run(), "file watch")
@@ -106,9 +105,8 @@ def start(ls: QwenLanguageServer) -> Watcher:
 
 def resync(ls: QwenLanguageServer) -> None:
     """Re-baseline the watcher of ``ls`` when it runs (after a change already handled)."""
-    watcher = getattr(ls, "watcher", None)
-    if isinstance(watcher, Watcher):
-        watcher.resync()
+    if isinstance(ls.watcher, Watcher):
+        ls.watcher.resync()
 
 
 def watch_patterns(ls: QwenLanguageServer) -> list[Any]:
@@ -120,8 +118,7 @@ def watch_patterns(ls: QwenLanguageServer) -> list[Any]:
     """
     roots = [str(r) for r in ls.documents.roots]
     patterns: list[Any] = ["**/.env", "**/.qwen/settings.json", "**/.qwen/.env"]
-    watcher = getattr(ls, "watcher", None)
-    paths = list(watcher.paths) if isinstance(watcher, Watcher) else []
+    paths = list(ls.watcher.paths) if isinstance(ls.watcher, Watcher) else []
     paths += [Path(p) for p in ls.documents.watch_globs()]
     seen: set[str] = set()
     for path in paths:

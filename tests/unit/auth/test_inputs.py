@@ -61,3 +61,14 @@ def test_fifo_link_loop_and_device_never_block(tmp_path: Path) -> None:
     assert sig[0][1] is not None  # a FIFO is stat'ed, never opened
     assert sig[1][1] is not None and sig[1][2] is None  # the loop itself, no target
     assert sig[3][1:] == (None, None)
+
+
+def test_a_folder_counts_by_identity_not_by_its_entries(tmp_path: Path) -> None:
+    qhome = tmp_path / ".qwen"
+    qhome.mkdir()
+    before = inputs.signature([qhome])
+    (qhome / "tmp").mkdir()  # the CLI's own files: no change
+    assert inputs.signature([qhome]) == before
+    qhome.rename(tmp_path / "old")
+    qhome.mkdir()  # a new folder in its place is one
+    assert inputs.changed(before, inputs.signature([qhome])) == [str(qhome)]
