@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import API_KEY, CP_KEY
+from fakeprovider import FakeProvider
 
 from qwen_ls.auth import api_key, coding_plan
 from qwen_ls.auth import creds as creds_mod
@@ -89,9 +90,10 @@ async def test_coding_plan_key_in_settings_env_is_removed_through_the_store(env)
 
 
 async def test_api_key_in_workspace_env_is_attributable(env, workspace) -> None:
-    res = await api_key.sign_in(env, protocol="openai", base_url="https://api.example.com/v1",
-                                model_id="m1", key=API_KEY, env_key="EXAMPLE_KEY",
-                                storage="workspace")
+    with FakeProvider(valid_keys=(API_KEY,)) as provider:  # a local stub, should it be asked
+        res = await api_key.sign_in(env, protocol="openai", base_url=provider.models_url,
+                                    model_id="m1", key=API_KEY, env_key="EXAMPLE_KEY",
+                                    storage="workspace")
     assert res["ok"], res
     ask = Answers(selected_type=False)
     out = await sign_out(env, ask)
