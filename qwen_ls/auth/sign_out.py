@@ -276,8 +276,11 @@ async def sign_out(
     extra: dict[str, Any] = {"plan": plan.to_json(), "removed": [], "kept": list(plan.keep),
                              "selectedTypeCleared": False, "signedIn": plan.signed_in}
     if dry_run:
-        what = ", ".join(r.label for r in plan.removals) or "nothing"
-        out = result(True, "planned", f"Signing out of {plan.found.label} would remove {what}.")
+        own = ", ".join(r.label for r in plan.removals if r.attributable) or "nothing"
+        hand = ", ".join(r.label for r in plan.removals if not r.attributable)
+        message = f"Signing out of {plan.found.label} would remove {own}"
+        message += f"; it would ask before removing {hand}." if hand else "."
+        out = result(True, "planned", " ".join([message, *plan.keep]))
         return {**out, **extra}
     hand_q = hand_written_question(plan)
     remove_hand = await _decide(hand_q, remove_hand_written, ask)

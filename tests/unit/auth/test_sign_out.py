@@ -110,6 +110,9 @@ async def test_hand_written_key_is_asked_about_and_kept_on_no(env, home) -> None
     hand.write_text(f"OPENAI_API_KEY={API_KEY}\n")
     plan = plan_sign_out(env)
     assert [(r.kind, r.attributable) for r in plan.removals] == [("env-file", False)]
+    dry = await sign_out(env, None, dry_run=True)
+    assert dry["message"] == ("Signing out of OpenAI-compatible provider would remove nothing; it "
+                              "would ask before removing OPENAI_API_KEY in ~/.env.")
     ask = Answers(hand_written=False, selected_type=False)
     out = await sign_out(env, ask)
     assert [q.kind for q in ask.asked] == ["hand-written", "selected-type"]
