@@ -183,3 +183,19 @@ async def test_select_model_with_a_missing_key_offers_to_set_it(client):
                                 "baseUrl": "https://api.example.com/v1", "modelId": "m1",
                                 "envKey": "MY_PROVIDER_KEY"}
     assert result["message"].endswith("qwen will not start with this model. Set the key.")
+
+
+async def test_sign_out_of_an_api_key_sign_in_made_by_qwen_ls(client):
+    paths = client.paths
+    signed = await client.command("qwen-ls.signIn.apiKey", {
+        "protocol": "anthropic", "baseUrl": "https://api.anthropic.com", "modelId": "claude-x",
+        "key": OWN_KEY, "envKey": "MY_ANTHROPIC_KEY", "storage": "workspace", "verify": False})
+    assert signed["ok"], signed
+    env_file = paths.workspace / ".qwen" / ".env"
+    assert OWN_KEY in env_file.read_text()
+    result = await client.command("qwen-ls.signOut", {"clearSelectedType": False})
+    assert result["ok"] and client.asked == [], result  # attributable: nothing to ask
+    assert result["removed"] == [f"MY_ANTHROPIC_KEY in {env_file}"]  # outside HOME: no ~
+    assert "MY_ANTHROPIC_KEY" not in env_file.read_text()
+    await wait_for(lambda: last_status(client).get("signedIn") is False)
+    assert OWN_KEY not in json.dumps(result)

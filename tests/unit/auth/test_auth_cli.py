@@ -172,3 +172,40 @@ def test_model_use_warns_when_the_key_is_missing(home, workspace) -> None:
     assert proc.stderr.startswith("Warning: Its key EXAMPLE_KEY is not set (searched: ")
     assert ("Set it with `qwen-ls auth api-key --protocol openai --base-url "
             "https://api.example.com/v1 --model m1 --env-key EXAMPLE_KEY`.") in proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
+def test_sign_out_asks_on_a_terminal(home, workspace) -> None:
+    import pty
+
+    (home / ".qwen").mkdir()
+    (home / ".qwen" / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m1"},
+        "modelProviders": {"openai": [{"id": "m1", "baseUrl": "https://api.example.com/v1",
+                                       "envKey": "EXAMPLE_KEY"}]}}))
+    (home / ".env").write_text(f"EXAMPLE_KEY={API_KEY}\n")
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO)}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: qwen-ls on the terminal
+        os.chdir(workspace)
+        os.execve(sys.executable, [sys.executable, "-m", "qwen_ls", "auth", "sign-out"], env)
+    seen = b""
+    answers = [b"y\n", b"n\n"]  # remove the hand-written key; keep the auth type
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if seen.count(b"[y/N]") > 2 - len(answers):
+            os.write(fd, answers.pop(0))
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "EXAMPLE_KEY in ~/.env was not written by qwen-ls's sign-in" in text
+    assert "Also clear security.auth.selectedType" in text
+    assert (home / ".env").read_text() == ""
+    assert '"selectedType": "openai"' in (home / ".qwen" / "settings.json").read_text()
+    assert API_KEY not in text
