@@ -23,7 +23,7 @@ tests with a function. Every write goes through :mod:`qwen_ls.store`.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -216,11 +216,11 @@ def hand_written_question(plan: Plan) -> Question | None:
     )
 
 
-def selected_type_question(plan: Plan) -> Question | None:
+def selected_type_question(plan: Plan, environ: Mapping[str, str]) -> Question | None:
     """The offer to clear ``security.auth.selectedType``, or ``None`` when nothing sets it."""
     if plan.selected_type is None or not plan.selected_type_files:
         return None
-    files = ", ".join(str(p) for p in plan.selected_type_files)
+    files = ", ".join(display_path(p, environ) for p in plan.selected_type_files)
     return Question(
         "selected-type",
         f"Also clear security.auth.selectedType (\"{plan.selected_type}\") in {files}? Qwen "
@@ -284,7 +284,7 @@ async def sign_out(
         return {**out, **extra}
     hand_q = hand_written_question(plan)
     remove_hand = await _decide(hand_q, remove_hand_written, ask)
-    clear = await _decide(selected_type_question(plan), clear_selected_type, ask)
+    clear = await _decide(selected_type_question(plan, env.environ), clear_selected_type, ask)
     chosen = [r for r in plan.removals if r.attributable or remove_hand]
     skipped = [r for r in plan.removals if r not in chosen]
     extra["kept"] += [f"Kept {r.label} (not written by qwen-ls)." for r in skipped]

@@ -125,7 +125,7 @@ def sign_out(args: argparse.Namespace) -> int:
     if not args.dry_run and not interactive():
         plan = flow.plan_sign_out(env)
         if (remove_hand is None and flow.hand_written_question(plan)) or (
-                clear is None and flow.selected_type_question(plan)):
+                clear is None and flow.selected_type_question(plan, env.environ)):
             raise UsageError("sign-out has questions to ask and stdin is not a terminal; pass "
                              "--yes (remove every stored key, clear the auth type) or see "
                              "--dry-run first (--keep-auth-type keeps security.auth.selectedType)")
