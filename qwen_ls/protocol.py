@@ -8,7 +8,8 @@ already exists"). The editor's copy of these names is ``editors/vscode/src/commo
 
 Every command that does something returns a ``SignInResult`` (:func:`result`)::
 
-    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected", message, files, model?}
+    {ok, status: "signed-in"|"cancelled"|"error"|"signed-out"|"selected"|"planned", message,
+     files, model?}
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ DOCTOR = "qwen-ls.doctor"
 MOVE_SECRET_TO_ENV = "qwen-ls.moveSecretToEnv"
 SHOW_DOCUMENTATION = "qwen-ls.showDocumentation"
 CANCEL = "qwen-ls.cancel"
+SIGN_IN = "qwen-ls.signIn"
+"""The "Sign in…" quick fix: the VS Code extension runs its own sign-in for it."""
 DEBUG_DOCUMENT_INFO = "qwen-ls.debug.documentInfo"
 TEST_CONNECTION = "qwen-ls.testConnection"
 
@@ -47,13 +50,14 @@ CHANGES_STATUS = frozenset({SIGN_IN_QWEN_OAUTH, SIGN_IN_CODING_PLAN, SIGN_IN_API
 COMMANDS: tuple[str, ...] = (
     *AUTH_COMMANDS, MOVE_SECRET_TO_ENV, SHOW_DOCUMENTATION, DOCTOR, CANCEL, DEBUG_DOCUMENT_INFO,
     TEST_CONNECTION,
+    SIGN_IN,
 )
 """Every command id the server registers."""
 
 STATUS_CHANGED = "qwen/statusChanged"
 """Server-to-client notification carrying an ``AuthStatus``, sent when the status changes."""
 
-Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected"]
+Status = Literal["signed-in", "cancelled", "error", "signed-out", "selected", "planned"]
 
 
 def result(

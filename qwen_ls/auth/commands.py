@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_ls.auth.context import AuthEnv
 from qwen_ls.auth.oauth import OnCode, OnProgress
@@ -28,6 +28,14 @@ from qwen_ls.protocol import (
     result,
 )
 
+if TYPE_CHECKING:
+    from qwen_ls.auth.sign_out import Ask
+
+
+def _bool(arg: Mapping[str, Any], name: str) -> bool | None:
+    value = arg.get(name)
+    return value if isinstance(value, bool) else None
+
 
 def _str(arg: Mapping[str, Any], name: str) -> str | None:
     value = arg.get(name)
@@ -42,6 +50,7 @@ async def run_command(
     cancel: asyncio.Event | None = None,
     progress: OnProgress | None = None,
     on_code: OnCode | None = None,
+    ask: Ask | None = None,
 ) -> Any:
     """Run one auth command and return its result object.
 
@@ -59,6 +68,8 @@ async def run_command(
         Progress messages while waiting.
     on_code
         Receives the Qwen OAuth device code and URLs.
+    ask
+        Asks the user a yes/no question (sign-out); ``None`` answers "no".
 
     Returns
     -------
@@ -87,9 +98,11 @@ async def run_command(
             env_key=_str(arg, "envKey"), storage=_str(arg, "storage") or "user",  # type: ignore[arg-type]
             name=_str(arg, "name"), verify=arg.get("verify", True) is not False)
     if command == SIGN_OUT:
-        from qwen_ls.auth import oauth
+        from qwen_ls.auth.sign_out import sign_out
 
-        return oauth.sign_out(env)
+        return await sign_out(env, ask, remove_hand_written=_bool(arg, "confirmed"),
+                              clear_selected_type=_bool(arg, "clearSelectedType"),
+                              dry_run=_bool(arg, "dryRun") is True)
     if command == AUTH_STATUS:
         from qwen_ls.auth.status import auth_status
 

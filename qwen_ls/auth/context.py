@@ -38,6 +38,9 @@ class AuthEnv:
     """Unsaved editor buffers by path (they win over disk when reading)."""
     trusted: bool = True
     """Whether the workspace folder is trusted."""
+    editor: bool = False
+    """Whether an editor shows the messages: next steps then name palette commands ("Qwen: Sign
+    in"), not CLI commands."""
 
     def __post_init__(self) -> None:
         # Writes inside the workspace may not follow a link out of it (see store.guard_target).
@@ -105,12 +108,16 @@ class AuthEnv:
             return "user", self.user_settings()
         return scope, path
 
-    def env_resolution(self, merged: Mapping[str, Any] | None = None) -> Any:
-        """Resolve env sources (shell, ``.env`` files, ``settings.env``) in the CLI's order."""
+    def env_resolution(self, merged: Mapping[str, Any] | None = None,
+                       layers: list[Any] | None = None) -> Any:
+        """Resolve env sources (shell, ``.env`` files, ``settings.env``) in the CLI's order.
+
+        With ``layers``, ``settings.env`` sources name the settings file that defines them.
+        """
         from qwen_ls.settings import env as env_mod
 
         return env_mod.resolve_env(
             self.workspace, self.environ, merged if merged is not None else self.merged(),
-            trusted=self.trusted,
+            trusted=self.trusted, layers=layers,
         )
 

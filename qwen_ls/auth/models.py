@@ -174,6 +174,54 @@ async def select_model(env: AuthEnv, model_id: str, protocol: str | None = None,
     except StoreError as exc:
         return result(False, "error", str(exc))
     name = entry.config.get("name") if isinstance(entry.config.get("name"), str) else entry.id
-    return result(True, "selected",
-                  f"Selected {name} ({entry.protocol}) in the {scope} settings ({path}).",
-                  [path] if outcome.changed else [], model=entry.id)
+    key = key_check(env, merged, entry)
+    message = f"Selected {name} ({entry.protocol}) in the {scope} settings ({path})."
+    if key["warning"]:
+        message += " " + key["warning"]
+    out = result(True, "selected", message, [path] if outcome.changed else [], model=entry.id)
+    return {**out, **key}
+
+
+def key_check(env: AuthEnv, merged: Mapping[str, Any], entry: ModelEntry) -> dict[str, Any]:
+    """Whether the key of ``entry`` reaches the CLI, and how to set it when it does not.
+
+    Returns
+    -------
+    dict
+        ``{keyStatus: "set"|"missing"|None, envKey, setKey: SetKey|None, warning: str|None}``;
+        ``SetKey = {method, protocol, baseUrl, modelId, envKey}`` pre-fills the client's
+        Coding Plan or API-key flow ("Set the key").
+    """
+    from qwen_ls.settings import presets
+    from qwen_ls.settings.env import brief_list
+
+    env_key = entry.effective_env_key
+    none = {"keyStatus": None, "envKey": env_key, "setKey": None, "warning": None}
+    if not env_key:
+        return none
+    try:
+        resolution = env.env_resolution(merged)
+        source = resolution.lookup(env_key)
+        searched = brief_list(list(resolution.searched))
+    except Exception:  # advisory: a broken .env must not fail a finished selection
+        return none
+    if source is not None and (source.value or "").strip():
+        return {**none, "keyStatus": "set"}
+    protocol = "openai" if entry.protocol == "openai-responses" else entry.protocol
+    method = "coding-plan" if env_key == presets.CODING_PLAN_ENV_KEY else "api-key"
+    set_key = None
+    if method == "coding-plan" or protocol in ("openai", "anthropic", "gemini"):
+        set_key = {"method": method, "protocol": protocol, "baseUrl": entry.resolved_base_url,
+                   "modelId": entry.id, "envKey": env_key}
+    if env.editor:
+        how = "Set the key."
+    elif method == "coding-plan":
+        how = "Set it with `qwen-ls auth coding-plan`."
+    elif set_key is not None:
+        how = (f"Set it with `qwen-ls auth api-key --protocol {protocol} --base-url "
+               f"{entry.resolved_base_url} --model {entry.id} --env-key {env_key}`.")
+    else:
+        how = f"Export {env_key} or add it to ~/.qwen/.env."
+    warning = (f"Its key {env_key} is not set (searched: {searched}); qwen will not start with "
+               f"this model. {how}")
+    return {"keyStatus": "missing", "envKey": env_key, "setKey": set_key, "warning": warning}

@@ -601,15 +601,3 @@ async def refresh_credentials(
             raise AuthError(f"The token was refreshed but could not be saved: {exc} The old "
                             "credentials were kept; sign in again if they stop working.") from exc
         return fresh
-
-
-def sign_out(env: AuthEnv) -> dict[str, Any]:
-    """Remove ``oauth_creds.json`` and return a ``SignInResult`` (``signed-out``)."""
-    path = creds_mod.creds_path(env.qwen_home)
-    try:
-        removed = creds_mod.delete_credentials(env.qwen_home)
-    except AuthError as exc:
-        return error_result(exc)
-    if removed:
-        return result(True, "signed-out", f"Signed out of Qwen OAuth: removed {path}.", [path])
-    return result(True, "signed-out", f"Not signed in with Qwen OAuth ({path} does not exist).")

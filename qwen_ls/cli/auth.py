@@ -8,7 +8,8 @@ Commands::
                              [--verify/--no-verify] [--store env-file|settings]
     qwen-ls auth api-key --protocol P --base-url U --model M [--env-key K] [--key K]
                          [--scope workspace|user] [--verify/--no-verify]
-    qwen-ls auth sign-out
+    qwen-ls auth sign-out [--yes] [--clear-auth-type|--keep-auth-type] [--dry-run]
+    qwen-ls auth sign-in [--method coding-plan|api-key|qwen-oauth]
 
 Every command takes ``--workspace DIR`` (default: the current directory) and honours ``HOME`` and
 ``QWEN_HOME``; prompts, masking and errors as :mod:`qwen_ls.cli.interact` describes. Exit codes
@@ -29,7 +30,7 @@ from qwen_ls.cli.interact import (
     auth_env,
     command_group,
     err,
-    finish,
+    interactive,
     out,
     read_secret,
     run_flow,
@@ -109,10 +110,67 @@ def api_key(args: argparse.Namespace) -> int:
 
 
 def sign_out(args: argparse.Namespace) -> int:
-    """``qwen-ls auth sign-out``: remove the Qwen OAuth credentials."""
-    from qwen_ls.auth import oauth
+    """``qwen-ls auth sign-out``: remove what the current sign-in stored (any method).
 
-    return finish(oauth.sign_out(auth_env(args)))
+    Values qwen-ls did not write and clearing ``selectedType`` are asked about on a terminal;
+    without one the command refuses unless ``--yes`` (or the auth-type flag) answers them.
+    """
+    import asyncio
+
+    from qwen_ls.auth import sign_out as flow
+
+    env = auth_env(args)
+    remove_hand = True if args.yes else None
+    clear = args.auth_type if args.auth_type is not None else (True if args.yes else None)
+    if not args.dry_run and not interactive():
+        plan = flow.plan_sign_out(env)
+        if (remove_hand is None and flow.hand_written_question(plan)) or (
+                clear is None and flow.selected_type_question(plan, env.environ)):
+            raise UsageError("sign-out has questions to ask and stdin is not a terminal; pass "
+                             "--yes (remove every stored key, clear the auth type) or see "
+                             "--dry-run first (--keep-auth-type keeps security.auth.selectedType)")
+
+    async def confirm(question: flow.Question) -> bool:
+        answer = input(f"{question.message} [y/N] ").strip().lower()
+        return answer in ("y", "yes")
+
+    res = asyncio.run(flow.sign_out(env, confirm, remove_hand_written=remove_hand,
+                                    clear_selected_type=clear, dry_run=args.dry_run))
+    if args.format == "json":
+        out(json.dumps(res, indent=2))
+    else:
+        (out if res["ok"] else err)(res["message"])
+        for name in res.get("files", []):
+            out(f"  changed {name}")
+    return ExitCode.OK if res["ok"] else ExitCode.FAILURE
+
+
+_SIGN_IN_METHODS: dict[str, argparse.ArgumentParser] = {}
+"""``auth sign-in``'s choices, in the order offered: the parser of each method's command."""
+_SIGN_IN_LABELS = {
+    "coding-plan": "Alibaba Cloud Coding Plan (sk-sp-… key)",
+    "api-key": "API key for an OpenAI-, Anthropic- or Gemini-compatible provider",
+    "qwen-oauth": "Qwen OAuth (discontinued 2026-04-15, for deployments that still accept it)",
+}
+
+
+def sign_in(args: argparse.Namespace) -> int:
+    """``qwen-ls auth sign-in``: pick a method (Coding Plan first), then run its command."""
+    method = args.method
+    if method is None:
+        if not interactive():
+            raise UsageError("--method is required when stdin is not a terminal (coding-plan, "
+                             "api-key or qwen-oauth)")
+        names = list(_SIGN_IN_METHODS)
+        for i, name in enumerate(names, 1):
+            out(f"  {i}. {_SIGN_IN_LABELS[name]}")
+        answer = input(f"Sign in with (1-{len(names)}): ").strip()
+        if answer not in [str(i) for i in range(1, len(names) + 1)] + names:
+            raise UsageError(f"choose 1-{len(names)}")
+        method = answer if answer in names else names[int(answer) - 1]
+    chosen = _SIGN_IN_METHODS[method].parse_args(["--workspace", args.workspace])
+    chosen.command = args.command
+    return int(chosen.handler(chosen))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -149,4 +207,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verify", action=argparse.BooleanOptionalAction, default=True,
                    help="test the key and URL with one model-list request first (default: yes)")
 
-    subcommand(auth, "sign-out", sign_out, "remove Qwen OAuth credentials")
+    p = subcommand(auth, "sign-out", sign_out,
+                   "remove what the current sign-in stored (key or OAuth token)", formats=True)
+    p.add_argument("--yes", "-y", action="store_true",
+                   help="answer yes: also remove keys qwen-ls did not write, clear the auth type")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--clear-auth-type", dest="auth_type", action="store_const", const=True,
+                       default=None, help="also clear security.auth.selectedType")
+    group.add_argument("--keep-auth-type", dest="auth_type", action="store_const", const=False,
+                       help="keep security.auth.selectedType")
+    p.add_argument("--dry-run", action="store_true", help="only show what would be removed")
+
+    p = subcommand(auth, "sign-in", sign_in,
+                   "sign in: choose Coding Plan, an API key or Qwen OAuth")
+    p.add_argument("--method", choices=tuple(_SIGN_IN_LABELS), default=None)
+    for name in _SIGN_IN_LABELS:
+        _SIGN_IN_METHODS[name] = auth.choices[name]

@@ -44,7 +44,8 @@ def err(text: str) -> None:
     sys.stderr.flush()
 
 
-def _interactive() -> bool:
+def interactive() -> bool:
+    """Whether stdin is a terminal (prompts are allowed)."""
     try:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
@@ -53,14 +54,14 @@ def _interactive() -> bool:
 
 def read_secret(flag_value: str | None, prompt: str, flag: str, allow_stdin: bool) -> str:
     """The secret given with ``flag``, read from stdin (``-``), or asked for without echo."""
-    if flag_value == "-" or (flag_value is None and allow_stdin and not _interactive()):
+    if flag_value == "-" or (flag_value is None and allow_stdin and not interactive()):
         value = sys.stdin.readline().strip()
         if not value:
             raise UsageError(f"no key on stdin; pass {flag} KEY or pipe the key in")
         return value
     if flag_value:
         return flag_value
-    if not _interactive():
+    if not interactive():
         raise UsageError(f"{flag} is required when stdin is not a terminal (or use {flag} -)")
     value = getpass.getpass(prompt).strip()
     if not value:
@@ -72,7 +73,7 @@ def ask(flag_value: str | None, prompt: str, flag: str, choices: tuple[str, ...]
     """The value given with ``flag``, or asked for on a terminal."""
     if flag_value:
         return flag_value
-    if not _interactive():
+    if not interactive():
         raise UsageError(f"{flag} is required when stdin is not a terminal")
     value = input(prompt).strip()
     if choices and value not in choices:

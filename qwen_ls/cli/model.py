@@ -51,7 +51,19 @@ def use(args: argparse.Namespace) -> int:
     from qwen_ls.auth.models import select_model
 
     env = auth_env(args)
-    return run_flow(lambda cancel: select_model(env, args.id, args.protocol, args.base_url))
+    warnings: list[str] = []
+
+    async def flow(cancel: object) -> dict:
+        res = await select_model(env, args.id, args.protocol, args.base_url)
+        if res.get("warning"):  # the selection is made; the missing key goes to stderr
+            warnings.append(res["warning"])
+            res = {**res, "message": res["message"].replace(" " + res["warning"], "")}
+        return res
+
+    code = run_flow(flow)
+    for warning in warnings:
+        err(f"Warning: {warning}")
+    return code
 
 
 def test(args: argparse.Namespace) -> int:

@@ -26,12 +26,18 @@ from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument
 from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import Span, TextEdit
+from qwen_ls.protocol import SIGN_IN
 
 logger = logging.getLogger(__name__)
 
 FIX_ALL_KIND = "source.fixAll.qwen-ls"
 MOVE_SECRET_COMMAND = "qwen-ls.moveSecretToEnv"
 SHOW_DOCUMENTATION_COMMAND = "qwen-ls.showDocumentation"
+SIGN_IN_COMMAND = SIGN_IN
+"""Runs the client's own sign-in (the VS Code extension intercepts it); other clients reach the
+server, which says how to sign in from a terminal."""
+SIGN_IN_CODES = frozenset({"QLS202", "QLS204", "QLS211", "QLS212", "QLS402"})
+"""Rules whose problem a sign-in solves (no auth type, discontinued OAuth, a missing key)."""
 
 
 def _workspace_edit(
@@ -195,6 +201,21 @@ def rule_actions(
     return disable + docs
 
 
+def sign_in_actions(diagnostics: list[types.Diagnostic], uri: str) -> list[types.CodeAction]:
+    """One "Sign in…" quick fix for the diagnostics a sign-in solves (:data:`SIGN_IN_CODES`)."""
+    ours = [d for d in diagnostics if str(d.code) in SIGN_IN_CODES]
+    if not ours:
+        return []
+    title = "Sign in…"
+    return [types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=ours,
+        command=types.Command(title=title, command=SIGN_IN_COMMAND,
+                              arguments=[{"code": str(ours[0].code), "uri": uri}]),
+    )]
+
+
 def code_actions(
     doc: JsonDocument,
     ctx: AnalysisContext,
@@ -244,6 +265,7 @@ def code_actions(
                     action = action_for(doc, descriptor, flags, uri, version, diag)
                     if action is not None:
                         out.append(action)
+        out.extend(sign_in_actions(ours, uri))
         out.extend(rule_actions(doc, ours, flags, uri, version))
     explicit = any(
         k in (FIX_ALL_KIND, types.CodeActionKind.SourceFixAll, types.CodeActionKind.Source)

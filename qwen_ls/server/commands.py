@@ -136,13 +136,35 @@ def _auth_command(command: str) -> Callable[..., Any]:
         if command == protocol.SIGN_IN_QWEN_OAUTH:
             answer = await _sign_in_qwen_oauth(ls, arg)
         else:
-            answer = await auth_commands.run_command(command, arg, auth_env(ls))
+            answer = await auth_commands.run_command(command, arg, auth_env(ls),
+                                                     ask=lambda q: ask_user(ls, q))
         if command in protocol.CHANGES_STATUS and isinstance(answer, dict) and answer.get("ok"):
             after_change(ls)
         return answer
 
     handler.__doc__ = f"``{command}`` (see ``docs/CONTRACTS.md``)."
     return handler
+
+
+async def ask_user(ls: QwenLanguageServer, question: Any) -> bool:
+    """Ask a yes/no :class:`~qwen_ls.auth.sign_out.Question` with ``window/showMessageRequest``.
+
+    No answer (dismissed, or a client that cannot ask) counts as "no": nothing is removed
+    without a yes.
+    """
+    try:
+        answer = await ls.window_show_message_request_async(
+            types.ShowMessageRequestParams(
+                type=types.MessageType.Warning,
+                message=question.message,
+                actions=[types.MessageActionItem(title=question.yes),
+                         types.MessageActionItem(title=question.no)],
+            )
+        )
+    except Exception as exc:
+        logger.info("could not ask the user: %s", exc)
+        return False
+    return answer is not None and answer.title == question.yes
 
 
 MOVE_ACTION = "Move the key"
@@ -218,6 +240,24 @@ async def show_documentation(ls: QwenLanguageServer, *args: Any) -> dict[str, An
     return result(True, "selected", url)
 
 
+SIGN_IN_FROM_TERMINAL = (
+    "Sign in from a terminal: run `qwen-ls auth sign-in` in the folder qwen starts in (Coding "
+    "Plan, an API key, or Qwen OAuth). The status updates by itself once it is done."
+)
+
+
+@fail_soft(_failed)
+def sign_in(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
+    """``qwen-ls.signIn`` ``{code?, uri?}``: the "Sign in…" quick fix, for clients without a flow.
+
+    The VS Code extension runs its own sign-in instead and never sends it; an editor without
+    one (Neovim, Helix) cannot ask for a key through LSP, so the server says how to sign in.
+    """
+    ls.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=SIGN_IN_FROM_TERMINAL))
+    return result(False, "cancelled", SIGN_IN_FROM_TERMINAL)
+
+
 @fail_soft(_failed)
 def cancel(ls: QwenLanguageServer, *args: Any) -> dict[str, Any]:
     """``qwen-ls.cancel`` ``{token?}``: stop a running sign-in (all of them without a token)."""
@@ -256,6 +296,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     protocol.SHOW_DOCUMENTATION: show_documentation,
     protocol.DOCTOR: doctor,
     protocol.CANCEL: cancel,
+    protocol.SIGN_IN: sign_in,
     protocol.DEBUG_DOCUMENT_INFO: debug_document_info,
 }
 """Every server command, by id (the ids: :data:`qwen_ls.protocol.COMMANDS`)."""

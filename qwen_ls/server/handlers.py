@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from qwen_ls import safeio
 from qwen_ls.features.common import to_offset, to_span
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex, TextEdit
-from qwen_ls.server import diagnostics
+from qwen_ls.server import diagnostics, watch
 from qwen_ls.server.config import parse_options
 from qwen_ls.server.failsoft import fail_soft
 from qwen_ls.server.files import ServerFiles
@@ -77,7 +76,8 @@ async def initialized(ls: QwenLanguageServer, params: types.InitializedParams) -
     """Start forwarding logs, register file watchers, read the client configuration."""
     if ls.window_log is not None:
         ls.window_log.connected = True
-    await register_watchers(ls)
+    watch.start(ls).rebuild()
+    await watch.register_watchers(ls)
     if ls.flags.configuration:
         await pull_configuration(ls)
     ls.run_task(_warm_up(), "warm-up")
@@ -124,7 +124,7 @@ sit in front of the ``textDocument/diagnostic`` request a pull client sends righ
 
 
 async def _after_open(ls: QwenLanguageServer) -> None:
-    await register_watchers(ls)
+    await watch.register_watchers(ls)
     await asyncio.sleep(STATUS_AFTER_OPEN_S)
     await check_status(ls)
 
@@ -198,6 +198,7 @@ def did_change_watched_files(
 ) -> None:
     """A scope file or a ``.env`` file changed on disk: re-analyse everything open."""
     logger.info("watched files changed: %s", ", ".join(c.uri for c in params.changes))
+    watch.resync(ls)  # handled here: the poller must not handle the same change again
     ls.documents.generation += 1
     external_change(ls)
 
@@ -238,52 +239,6 @@ async def pull_configuration(ls: QwenLanguageServer) -> None:
         return
     if result and isinstance(result[0], dict):
         apply_options(ls, result[0])
-
-
-async def register_watchers(ls: QwenLanguageServer) -> None:
-    """Ask the client to watch the scope files and ``.env`` files (dynamic registration).
-
-    Clients that cannot (Neovim 0.11) are covered by the ``stat`` check on every analysis and
-    by re-reading on ``didSave`` and on each command.
-    """
-    if not ls.flags.watched_files_dynamic:
-        return
-    globs = ["**/.env", "**/.qwen/settings.json", "**/.qwen/.env"]
-    for path in ls.documents.watch_globs():
-        if not any(path.startswith(str(root) + "/") for root in ls.documents.roots):
-            globs.append(path)
-    wanted = tuple(dict.fromkeys(globs))
-    if wanted == ls.watched_globs:
-        return
-    old = ls.watch_registration
-    reg_id = str(uuid.uuid4())
-    ls.watch_registration, ls.watched_globs = reg_id, wanted
-    try:
-        if old is not None:
-            await ls.client_unregister_capability_async(
-                types.UnregistrationParams(
-                    unregisterations=[
-                        types.Unregistration(
-                            id=old, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-                        )
-                    ]
-                )
-            )
-        await ls.client_register_capability_async(
-            types.RegistrationParams(
-                registrations=[
-                    types.Registration(
-                        id=reg_id,
-                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in wanted]
-                        ),
-                    )
-                ]
-            )
-        )
-    except Exception as exc:
-        logger.info("could not register file watchers: %s", exc)
 
 
 # -- features -------------------------------------------------------------------------------------

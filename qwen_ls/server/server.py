@@ -248,8 +248,10 @@ class QwenLanguageServer(LanguageServer):
         """The ``window/logMessage`` handler, enabled once the client is connected."""
         self.watch_registration: str | None = None
         """Id of the dynamic ``workspace/didChangeWatchedFiles`` registration, when made."""
-        self.watched_globs: tuple[str, ...] = ()
+        self.watched_globs: tuple[Any, ...] = ()
         """The patterns registered for watching."""
+        self.watcher: Any = None
+        """The server's own file watcher (:class:`qwen_ls.server.watch.Watcher`), once started."""
         self.shown_errors: set[str] = set()
         """User-facing error messages already shown once (never repeated per keystroke)."""
         self.probe_notes: dict[str, Any] = {}

@@ -37,6 +37,7 @@ def auth_env(ls: QwenLanguageServer) -> AuthEnv:
         store=SettingsStore(sink=ServerFiles(ls)),
         open_texts=ls.documents.open_texts(),
         trusted=ls.options.trusted,
+        editor=True,
     )
 
 
@@ -97,5 +98,7 @@ def external_change(ls: QwenLanguageServer) -> None:
 
 def after_change(ls: QwenLanguageServer) -> None:
     """A command wrote files: re-read them, re-diagnose, and send the new status."""
+    if ls.watcher is not None:
+        ls.watcher.resync()  # our own writes: the poller need not report them again
     ls.documents.generation += 1
     external_change(ls)

@@ -1,7 +1,8 @@
-"""Shared fixture texts for the e2e tests."""
+"""Shared fixture texts and helpers for the e2e tests."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 USER_SETTINGS = json.dumps(
@@ -34,3 +35,13 @@ USER_SETTINGS = json.dumps(
 USER_ENV = "# keys\nDASHSCOPE_API_KEY=sk-dashscope000000001a2b\n"
 
 WORKSPACE_USES_USER_MODEL = '{\n  "$version": 4,\n  "model": {"name": "qwen3-coder-plus"}\n}\n'
+
+
+async def wait_for(predicate, timeout=10.0):
+    """Wait until ``predicate()`` is true (a notification arrived, a file changed)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("condition never became true")
+        await asyncio.sleep(0.02)

@@ -122,3 +122,23 @@ async def test_show_documentation_opens_the_rule_page(client):
     assert result["ok"]
     (shown,) = client.shown_documents
     assert shown.external and shown.uri.endswith("docs/rules.md#qls101")
+
+
+async def test_sign_in_quick_fix_on_a_model_without_auth_type(client):
+    paths = client.paths
+    text = ('{\n  "$version": 4,\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": '
+            '"OPENAI_API_KEY", "baseUrl": "https://api.openai.com/v1"}]},\n'
+            '  "model": {"name": "gpt-4o"}\n}\n')
+    uri = client.open(paths.write(paths.workspace_settings, text))
+    diags = [d for d in await client.diagnostics_for(uri) if d.code == "QLS204"]
+    assert diags
+    found = await actions(client, uri, diags, [types.CodeActionKind.QuickFix])
+    sign_in = next(a for a in found if a.title == "Sign in…")
+    assert sign_in.kind == types.CodeActionKind.QuickFix and sign_in.edit is None
+    assert sign_in.command.command == "qwen-ls.signIn"
+    (argument,) = sign_in.command.arguments
+    assert dict(argument) == {"code": "QLS204", "uri": uri}
+    assert "qwen-ls.signIn" in client.init_result.capabilities.execute_command_provider.commands
+    # A client without its own sign-in flow runs it on the server: it says what to do.
+    result = await client.command("qwen-ls.signIn", dict(argument))
+    assert result["status"] == "cancelled" and "`qwen-ls auth sign-in`" in result["message"]

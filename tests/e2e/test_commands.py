@@ -7,7 +7,7 @@ import json
 
 import pytest
 from fakeprovider import FakeProvider, device_ok, pending, token_ok
-from helpers import USER_ENV, USER_SETTINGS
+from helpers import USER_ENV, USER_SETTINGS, wait_for
 from lsprotocol import types
 
 pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")
@@ -17,15 +17,6 @@ pytestmark = pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarni
 def provider():
     with FakeProvider() as fp:
         yield fp
-
-
-async def wait_for(predicate, timeout=10.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition never became true")
-        await asyncio.sleep(0.02)
 
 
 async def test_status_and_models(client):

@@ -94,7 +94,53 @@ def test_qwen_oauth_and_sign_out(home, workspace, provider) -> None:
     proc = run(["auth", "status"], home, workspace)
     assert proc.returncode == 1 and "discontinued on 2026-04-15" in proc.stdout
     proc = run(["auth", "sign-out"], home, workspace)
-    assert proc.returncode == 0 and not creds.exists()
+    assert proc.returncode == 2 and "--yes" in proc.stderr and creds.exists()
+    proc = run(["auth", "sign-out", "--yes"], home, workspace)
+    assert proc.returncode == 0 and not creds.exists(), proc.stderr
+    assert proc.stdout.startswith("Signed out of Qwen OAuth. Removed the Qwen OAuth credentials")
+    assert "Cleared security.auth.selectedType." in proc.stdout
+    assert "Run `qwen-ls auth sign-in` to sign in again." in proc.stdout
+
+
+def test_sign_out_of_coding_plan_and_hand_written_keys(home, workspace, provider) -> None:
+    proc = run(["auth", "coding-plan", "--region", "china", "--key", CP_KEY,
+                "--base-url", provider.models_url], home, workspace)
+    assert proc.returncode == 0, proc.stderr
+    env_file = home / ".qwen" / ".env"
+    proc = run(["auth", "sign-out", "--dry-run"], home, workspace)
+    assert proc.returncode == 0 and "would remove BAILIAN_CODING_PLAN_API_KEY in ~/.qwen/.env" \
+        in proc.stdout and CP_KEY in env_file.read_text()
+    proc = run(["auth", "sign-out", "--keep-auth-type"], home, workspace)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == (
+        "Signed out of Alibaba Cloud Coding Plan (custom endpoint). Removed "
+        "BAILIAN_CODING_PLAN_API_KEY in ~/.qwen/.env. Run `qwen-ls auth sign-in` to sign in "
+        "again.")
+    assert f"  changed {env_file}" in proc.stdout
+    assert CP_KEY not in env_file.read_text()
+    secrets_absent(proc, CP_KEY)
+    proc = run(["auth", "status"], home, workspace)
+    assert proc.returncode == 1
+    assert "  Not signed in. Run `qwen-ls auth sign-in`." in proc.stdout
+
+    # The same variable written by hand into ~/.env: asked about, so refused without a terminal.
+    (home / ".env").write_text(f"BAILIAN_CODING_PLAN_API_KEY={CP_KEY}\n")
+    proc = run(["auth", "sign-out", "--keep-auth-type"], home, workspace)
+    assert proc.returncode == 2 and "stdin is not a terminal" in proc.stderr
+    assert CP_KEY in (home / ".env").read_text()
+    proc = run(["auth", "sign-out", "--yes", "--format", "json"], home, workspace)
+    res = json.loads(proc.stdout)
+    assert proc.returncode == 0 and res["ok"] and res["selectedTypeCleared"]
+    assert res["removed"] == ["BAILIAN_CODING_PLAN_API_KEY in ~/.env"]
+    assert (home / ".env").read_text() == ""
+    secrets_absent(proc, CP_KEY)
+
+
+def test_sign_in_chooser_needs_a_method_without_a_terminal(home, workspace) -> None:
+    proc = run(["auth", "sign-in"], home, workspace)
+    assert proc.returncode == 2 and "--method is required" in proc.stderr
+    proc = run(["auth", "sign-in", "--method", "coding-plan"], home, workspace)
+    assert proc.returncode == 2 and "--region is required" in proc.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -113,3 +159,54 @@ def test_ctrl_c_during_polling_exits_130_and_writes_nothing(home, workspace, pro
     assert proc.returncode == 130, (out, err)
     assert "cancelled" in err.lower()
     assert not (home / ".qwen").exists()
+
+
+def test_model_use_warns_when_the_key_is_missing(home, workspace) -> None:
+    (home / ".qwen").mkdir()
+    (home / ".qwen" / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}},
+        "modelProviders": {"openai": [{"id": "m1", "baseUrl": "https://api.example.com/v1",
+                                       "envKey": "EXAMPLE_KEY"}]}}))
+    proc = run(["model", "use", "m1"], home, workspace)
+    assert proc.returncode == 0 and proc.stdout.startswith("Selected m1 (openai)")
+    assert "not set" not in proc.stdout
+    assert proc.stderr.startswith("Warning: Its key EXAMPLE_KEY is not set (searched: ")
+    assert ("Set it with `qwen-ls auth api-key --protocol openai --base-url "
+            "https://api.example.com/v1 --model m1 --env-key EXAMPLE_KEY`.") in proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
+def test_sign_out_asks_on_a_terminal(home, workspace) -> None:
+    import pty
+
+    (home / ".qwen").mkdir()
+    (home / ".qwen" / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m1"},
+        "modelProviders": {"openai": [{"id": "m1", "baseUrl": "https://api.example.com/v1",
+                                       "envKey": "EXAMPLE_KEY"}]}}))
+    (home / ".env").write_text(f"EXAMPLE_KEY={API_KEY}\n")
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO)}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: qwen-ls on the terminal
+        os.chdir(workspace)
+        os.execve(sys.executable, [sys.executable, "-m", "qwen_ls", "auth", "sign-out"], env)
+    seen = b""
+    answers = [b"y\n", b"n\n"]  # remove the hand-written key; keep the auth type
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if seen.count(b"[y/N]") > 2 - len(answers):
+            os.write(fd, answers.pop(0))
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "EXAMPLE_KEY in ~/.env was not written by qwen-ls's sign-in" in text
+    assert "Also clear security.auth.selectedType" in text
+    assert (home / ".env").read_text() == ""
+    assert '"selectedType": "openai"' in (home / ".qwen" / "settings.json").read_text()
+    assert API_KEY not in text

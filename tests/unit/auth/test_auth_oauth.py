@@ -322,13 +322,3 @@ async def test_stale_lock_is_taken_over(env, provider) -> None:
     fresh = await oauth.refresh_credentials(env.qwen_home, base_url=provider.url)
     assert fresh.access_token == ACCESS
     assert not lock.exists()
-
-
-def test_sign_out_removes_creds(env) -> None:
-    write_creds(env, 0)
-    res = oauth.sign_out(env)
-    assert res["ok"] and res["status"] == "signed-out"
-    assert not creds_file(env).exists()
-    assert res["files"] == [str(creds_file(env))]
-    again = oauth.sign_out(env)
-    assert again["ok"] and again["files"] == []

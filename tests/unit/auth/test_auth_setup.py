@@ -190,7 +190,7 @@ async def test_status_after_coding_plan(env: AuthEnv, workspace, environ) -> Non
     (env.qwen_home / ".env").unlink()
     status = auth_status(workspace, environ)
     assert not status["complete"]
-    assert any(p.startswith("BAILIAN_CODING_PLAN_API_KEY is not set in any env source "
+    assert any(p.startswith("Not signed in: BAILIAN_CODING_PLAN_API_KEY is not set in any env source "
                             "(searched: ") for p in status["problems"])
 
 

@@ -154,3 +154,15 @@ def test_diagnostic_payloads_are_what_lsprotocol_sends(ctx, flags):
     assert get_converter().unstructure(typed) == payloads
     if flags.related_information:
         assert any("relatedInformation" in p for p in payloads)
+
+
+def test_sign_in_action_for_the_rules_a_sign_in_solves():
+    rng = types.Range(types.Position(0, 0), types.Position(0, 1))
+    diags = [types.Diagnostic(range=rng, message="m", code=c, source="qwen-ls")
+             for c in ("QLS101", "QLS402", "QLS204")]
+    (action,) = code_actions.sign_in_actions(diags, "file:///x/.qwen/settings.json")
+    assert action.title == "Sign in…" and [d.code for d in action.diagnostics] == ["QLS402",
+                                                                                 "QLS204"]
+    assert action.command.command == "qwen-ls.signIn"
+    assert action.command.arguments == [{"code": "QLS402", "uri": "file:///x/.qwen/settings.json"}]
+    assert code_actions.sign_in_actions(diags[:1], "file:///x") == []
