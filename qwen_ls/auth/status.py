@@ -18,9 +18,8 @@ from typing import Any
 from qwen_ls.auth import creds as creds_mod
 from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import mask
-from qwen_ls.settings import presets
+from qwen_ls.settings import presets, scopes
 from qwen_ls.settings import registry as reg
-from qwen_ls.settings import scopes
 from qwen_ls.settings.env import brief_list
 from qwen_ls.settings.known import (
     AUTH_TYPES,
