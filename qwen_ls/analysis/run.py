@@ -1,22 +1,25 @@
-"""The per-document analysis run: the document, its context and the helpers every check uses."""
+"""The per-document analysis run: the document, its context and the helpers every check uses.
+
+Checks read the document through a :class:`Run` and report through their rule objects
+(:meth:`qwen_ls.analysis.rule.Rule.report`), which append to :attr:`Run.findings`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.rules import RULES
-from qwen_ls.analysis.types import Finding, Related, Tag
+from qwen_ls.analysis.types import Finding
 from qwen_ls.jsonc.types import JsonPath, Span
 from qwen_ls.settings import registry as reg
 
 
 @dataclass
 class Run:
-    """State of one analysis of one document; checks append to :attr:`findings`."""
+    """State of one analysis of one document; rules append their findings to :attr:`findings`."""
 
     doc: Any
     ctx: AnalysisContext
@@ -93,32 +96,39 @@ class Run:
             value = value.get(part) if isinstance(part, str) else None
         return value
 
-    def report(
-        self,
-        code: str,
-        message: str,
-        span: Span,
-        *,
-        related: list[Related] | None = None,
-        tags: list[Tag] | None = None,
-        fixes: list[dict] | None = None,
-        severity: str | None = None,
-        data: dict | None = None,
-    ) -> None:
-        """Append a finding for rule ``code``."""
-        if not isinstance(span, Span):
-            span = span.get()  # a lazy span: positions cost a parse tree, so only on report
-        payload = dict(data or {})
-        if fixes:
-            payload["fixes"] = fixes
-        self.findings.append(
-            Finding(
-                code=code,
-                severity=severity or RULES[code].severity,  # type: ignore[arg-type]
-                message=message,
-                span=span,
-                related=related or [],
-                tags=tags or [],
-                data=payload or None,
-            )
-        )
+    def lazy_span(self, path: JsonPath, *, key: bool = False) -> _LazySpan:
+        """:meth:`span`, looked up only if a finding is reported (positions need a parse tree)."""
+        return _LazySpan(self, tuple(path), key)
+
+    def provider_entries(self) -> Iterator[tuple[str, int, Mapping]]:
+        """``(provider, index, entry)`` of every object entry of this document's provider arrays."""
+        providers = self.get(("modelProviders",))
+        if not isinstance(providers, Mapping):
+            return
+        for provider, entries in providers.items():
+            if isinstance(entries, list):
+                for index, entry in enumerate(entries):
+                    if isinstance(entry, Mapping):
+                        yield provider, index, entry
+
+
+class _LazySpan:
+    """A span looked up only when a finding is reported (:meth:`Run.lazy_span`)."""
+
+    __slots__ = ("key", "path", "run")
+
+    def __init__(self, run: Run, path: JsonPath, key: bool) -> None:
+        self.run, self.path, self.key = run, path, key
+
+    def get(self) -> Span:
+        return self.run.span(self.path, key=self.key)
+
+
+def _report_by_code(self: Run, code: str, message: str, span: Span, **kw) -> None:
+    """Transitional: ``checks/env.py`` reports by code until it moves into its rule modules."""
+    from qwen_ls.analysis.rules import RULES
+
+    RULES[code].report(self, message, span, **kw)
+
+
+Run.report = _report_by_code  # type: ignore[attr-defined]
