@@ -45,13 +45,6 @@ ENFORCED_TYPE_MISMATCH = Rule(
 
 RULES = (INVALID_AUTH_TYPE, QWEN_OAUTH_DISCONTINUED, ENFORCED_TYPE_MISMATCH)
 
-#: ``validateAuthMethod``'s message when ``enforcedType`` differs from the current auth type.
-ENFORCED_AUTH_MISMATCH = (
-    "The configured auth type is {enforced}, but the current auth type is {current}. Please "
-    "re-authenticate with the correct type."
-)
-
-
 def auth_type_fixes(
     protocols: list[str], title: str = "Set security.auth.selectedType to '{}'"
 ) -> list:
@@ -76,7 +69,7 @@ def check(run: Run) -> None:
             INVALID_AUTH_TYPE.report(
                 run,
                 f"'{selected}' is not an auth type. Qwen Code 0.24.4 crashes at startup on it "
-                '("Invalid auth method selected."). Use one of: '
+                f'("{known.INVALID_AUTH_METHOD}"). Use one of: '
                 + ", ".join(known.AUTH_TYPES)
                 + ".",
                 span,
@@ -102,7 +95,7 @@ def check(run: Run) -> None:
     ):
         ENFORCED_TYPE_MISMATCH.report(
             run,
-            ENFORCED_AUTH_MISMATCH.format(enforced=enforced, current=current),
+            known.ENFORCED_AUTH_MISMATCH.format(enforced=enforced, current=current),
             run.span(ENFORCED_PATH),
             fixes=[set_fix(f"Set selectedType to '{enforced}'", AUTH_PATH, enforced)],
         )

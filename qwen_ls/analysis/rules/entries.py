@@ -103,20 +103,6 @@ GENERATION_FIELD_IGNORED = Rule(
 RULES = (MODEL_MISSING_ID, MODEL_MISSING_ENV_KEY, DUPLICATE_MODEL, INVALID_WIRE_API,
          ANTHROPIC_MISSING_BASE_URL, GENERATION_FIELD_IGNORED)
 
-# ``validateModelProvidersConfig`` and the Anthropic generator's errors (fatal at startup).
-INVALID_WIRE_API_ERROR = (
-    'Invalid wireApi "{value}" for provider "{provider}". Expected "chat-completions" or '
-    '"responses".'
-)
-WIRE_API_NOT_OPENAI_ERROR = (
-    'Provider "{provider}" uses protocol "{protocol}"; wireApi is only supported for '
-    "OpenAI-compatible models."
-)
-ANTHROPIC_MISSING_BASE_URL_ERROR = (
-    "Anthropic provider missing required baseUrl in modelProviders[].baseUrl."
-)
-
-
 def suggest_env_key(entry: Mapping, protocol: str) -> str:
     """The variable an entry's key should live in: its preset's, else the protocol default."""
     from qwen_ls.settings import presets
@@ -158,7 +144,7 @@ def check_missing_id(run: Run) -> None:
         MODEL_MISSING_ID.report(
             run,
             f"Model entry {label} in modelProviders.{provider} has no id: the CLI throws "
-            f"\"Model config in authType '{protocol or provider}' missing required field: id\".",
+            f'"{known.MODEL_MISSING_ID.format(auth_type=protocol or provider)}".',
             Span(span.start, min(span.end, span.start + 1)) if "id" not in entry
             else run.span((*epath, "id")),
             fixes=[set_fix("Add an id", [*epath, "id"],
@@ -181,7 +167,7 @@ def check_wire_api(run: Run) -> None:
         if wire in known.WIRE_APIS and wire_protocol not in ("openai", "openai-responses"):
             INVALID_WIRE_API.report(
                 run,
-                WIRE_API_NOT_OPENAI_ERROR.format(provider=provider, protocol=wire_protocol)
+                known.WIRE_API_NOT_OPENAI.format(provider=provider, protocol=wire_protocol)
                 + " The CLI stops at startup.",
                 run.span((*epath, "wireApi"), key=True),
                 fixes=[remove_fix("Remove wireApi", [*epath, "wireApi"])],
@@ -189,7 +175,7 @@ def check_wire_api(run: Run) -> None:
         elif wire not in known.WIRE_APIS:
             INVALID_WIRE_API.report(
                 run,
-                INVALID_WIRE_API_ERROR.format(value=wire, provider=provider)
+                known.INVALID_WIRE_API.format(value=wire, provider=provider)
                 + " The CLI stops at startup.",
                 run.span((*epath, "wireApi")),
                 fixes=[set_fix(f"Change to '{w}'", [*epath, "wireApi"], w,
@@ -221,7 +207,7 @@ def check_anthropic_base_url(run: Run) -> None:
         if protocol == "anthropic" and not entry.get("baseUrl"):
             ANTHROPIC_MISSING_BASE_URL.report(
                 run,
-                ANTHROPIC_MISSING_BASE_URL_ERROR + f" (model '{model_id}')",
+                known.ANTHROPIC_MISSING_BASE_URL + f" (model '{model_id}')",
                 run.span((*epath, "id")),
                 fixes=[set_fix("Add baseUrl https://api.anthropic.com", [*epath, "baseUrl"],
                                "https://api.anthropic.com")],

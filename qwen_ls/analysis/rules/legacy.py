@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 from qwen_ls.analysis.rule import Rule
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import fix, move_fix, set_fix
-from qwen_ls.settings import known
+from qwen_ls.settings import catalog, known
 
 
 def _is_modern(version: object) -> bool:
@@ -34,6 +35,16 @@ LEGACY_SETTING_WARNING = (
 )
 
 
+@cache
+def containers() -> frozenset[str]:
+    """V1 keys that are also top-level objects of the model (``"model": {...}`` is V2's).
+
+    The CLI treats such a key as legacy only when its value is a primitive or an array, so
+    ``"model": "qwen3"`` is legacy while ``"model": {...}`` is the V2 container.
+    """
+    return frozenset(known.LEGACY_V1_KEYS) & {info.name for info in catalog.child_keys(())}
+
+
 def check_legacy_keys(run: Run) -> None:
     """QLS110: every V1 flat key, with a move to its V2 path where that path is free."""
     value = run.value
@@ -44,7 +55,7 @@ def check_legacy_keys(run: Run) -> None:
     for key, new_path in known.LEGACY_V1_KEYS.items():
         if key not in value:
             continue
-        if key in known.LEGACY_CONTAINER_KEYS and isinstance(value[key], dict):
+        if isinstance(value[key], dict) and key in containers():
             continue  # "model": {...} is the V2 container, not the V1 flat key
         if modern:
             message = LEGACY_SETTING_WARNING.format(old_key=key, path=path_text, new_path=new_path)
