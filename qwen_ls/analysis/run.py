@@ -123,12 +123,3 @@ class _LazySpan:
     def get(self) -> Span:
         return self.run.span(self.path, key=self.key)
 
-
-def _report_by_code(self: Run, code: str, message: str, span: Span, **kw) -> None:
-    """Transitional: ``checks/env.py`` reports by code until it moves into its rule modules."""
-    from qwen_ls.analysis.rules import RULES
-
-    RULES[code].report(self, message, span, **kw)
-
-
-Run.report = _report_by_code  # type: ignore[attr-defined]

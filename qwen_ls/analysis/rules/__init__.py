@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from qwen_ls.analysis.checks import env as _env_checks
 from qwen_ls.analysis.rule import Rule, doc_url
 from qwen_ls.analysis.rules import (
     auth_type,
@@ -82,7 +81,9 @@ CHECKS: tuple[Callable[[Run], None], ...] = (
     *providers.CHECKS,
     *entries.CHECKS,
     generation_config.check,
-    _env_checks.check,
+    env_keys.check,
+    env_block.check,
+    references.check,
     *base_url.CHECKS,
     *coding_plan.CHECKS,
 )
