@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from qwen_ls.jsonc.types import JsonPath, Span
+from qwen_ls.jsonc.types import Span
 
 Severity = Literal["error", "warning", "information", "hint"]
 Tag = Literal["deprecated", "unnecessary"]
@@ -92,10 +92,3 @@ def move_fix(title: str, path, to_path, *, safe: bool = False, preferred: bool =
     return fix(title, "move-value", safe=safe, preferred=preferred, path=list(path),
                to_path=list(to_path))
 
-
-JsonPathList = list[str | int]
-
-
-def as_path(path: JsonPath | JsonPathList) -> JsonPath:
-    """Normalise a path that came back through JSON (a list) into a tuple."""
-    return tuple(path)

@@ -97,7 +97,7 @@ MODEL_SELECTOR_KEYS: Final[tuple[str, ...]] = (
     "voiceModel",
 )
 
-#: ``modelFallbacks``: comma-separated selectors, at most :data:`MODEL_FALLBACKS_MAX`.
+#: ``modelFallbacks``: comma-separated model selectors (at most three).
 MODEL_FALLBACKS_KEY: Final = "modelFallbacks"
 
 #: Valid ``capabilities.reasoning.profile`` values.
@@ -145,11 +145,7 @@ QWEN_OAUTH_GRANT_TYPE: Final = "urn:ietf:params:oauth:grant-type:device_code"
 QWEN_OAUTH_CREDS_FILE: Final = "oauth_creds.json"
 QWEN_OAUTH_LOCK_FILE: Final = "oauth_creds.lock"
 QWEN_OAUTH_CREDS_KEYS: Final[tuple[str, ...]] = (
-    "access_token",
-    "refresh_token",
-    "token_type",
-    "resource_url",
-    "expiry_date",
+    "access_token", "refresh_token", "token_type", "resource_url", "expiry_date"
 )
 QWEN_OAUTH_EXPIRY_MARGIN_MS: Final = 30000
 

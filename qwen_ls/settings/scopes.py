@@ -365,14 +365,10 @@ def load_layers(
 # --------------------------------------------------------------------------------------------
 
 def _strategies() -> dict[tuple[str, ...], str]:
+    """The model's merge strategy per path; imported on first merge (the schema is large)."""
     from qwen_ls.settings.catalog import merge_strategies
 
     return merge_strategies()
-
-
-def merge_strategy(path: Sequence[str]) -> str | None:
-    """Return the merge strategy the CLI uses at ``path`` (``None`` means default REPLACE)."""
-    return _strategies().get(tuple(path))
 
 
 def _js_key(value: Any) -> Any:

@@ -58,8 +58,6 @@ RULES: dict[str, Rule] = {
 }
 """Every rule, by code, in code order."""
 
-RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
-
 _CLAIMS = tuple(rule.claims for rule in RULES.values() if rule.claims is not None)
 
 
@@ -90,6 +88,6 @@ CHECKS: tuple[Callable[[Run], None], ...] = (
 """Every check, in the order :func:`qwen_ls.analysis.analyze` runs them."""
 
 assert len(RULES) == sum(len(m.RULES) for m in _MODULES), "two rules share a code"
-assert len(RULES_BY_NAME) == len(RULES), "two rules share a name"
+assert len({rule.name for rule in RULES.values()}) == len(RULES), "two rules share a name"
 
-__all__ = ["CHECKS", "RULES", "RULES_BY_NAME", "Rule", "claimed", "doc_url"]
+__all__ = ["CHECKS", "RULES", "Rule", "claimed", "doc_url"]
