@@ -6,7 +6,7 @@ Checks read the document through a :class:`Run` and report through their rule ob
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -24,6 +24,15 @@ class Run:
     doc: Any
     ctx: AnalysisContext
     findings: list[Finding] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)
+    """What several rules of one family derive from the document, worked out once per run
+    (:meth:`once`): a file with thousands of provider entries is walked once, not per rule."""
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, the first time ``key`` is asked for in this run; the same value after."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     @cached_property
     def value(self) -> Any:
@@ -100,16 +109,17 @@ class Run:
         """:meth:`span`, looked up only if a finding is reported (positions need a parse tree)."""
         return _LazySpan(self, tuple(path), key)
 
-    def provider_entries(self) -> Iterator[tuple[str, int, Mapping]]:
+    @cached_property
+    def provider_entries(self) -> list[tuple[str, int, Mapping]]:
         """``(provider, index, entry)`` of every object entry of this document's provider arrays."""
         providers = self.get(("modelProviders",))
         if not isinstance(providers, Mapping):
-            return
-        for provider, entries in providers.items():
-            if isinstance(entries, list):
-                for index, entry in enumerate(entries):
-                    if isinstance(entry, Mapping):
-                        yield provider, index, entry
+            return []
+        return [
+            (provider, index, entry)
+            for provider, entries in providers.items() if isinstance(entries, list)
+            for index, entry in enumerate(entries) if isinstance(entry, Mapping)
+        ]
 
 
 class _LazySpan:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -84,12 +85,13 @@ def is_local_host(host: str) -> bool:
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
 
 
-def base_urls(run: Run):
+def base_urls(run: Run) -> list[tuple[Mapping, tuple, str]]:
     """``(entry, path of its baseUrl, url)`` for each entry of this document with a baseUrl."""
-    for provider, index, entry in run.provider_entries():
-        url = entry.get("baseUrl")
-        if isinstance(url, str) and url:
-            yield entry, ("modelProviders", provider, index, "baseUrl"), url
+    return run.once("base-urls", lambda: [
+        (entry, ("modelProviders", provider, index, "baseUrl"), url)
+        for provider, index, entry in run.provider_entries
+        if isinstance(url := entry.get("baseUrl"), str) and url
+    ])
 
 
 def check(run: Run) -> None:
@@ -133,7 +135,7 @@ def check(run: Run) -> None:
 def check_not_inherited(run: Run) -> None:
     """QLS507: an openai entry without baseUrl while OPENAI_BASE_URL is set."""
     base_env = None
-    for provider, index, entry in run.provider_entries():
+    for provider, index, entry in run.provider_entries:
         if "baseUrl" in entry or not isinstance(entry.get("id"), str):
             continue
         if reg.provider_protocol(provider, run.effective) != "openai":

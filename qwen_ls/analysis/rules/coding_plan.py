@@ -63,12 +63,13 @@ def _coding_urls() -> set[str]:
     return {presets.normalize_url(u) for u in presets.CODING_PLAN_REGIONS.values()}
 
 
-def _keyed(run: Run):
-    """``(entry path, url, envKey, normalised url, preset match)`` of entries with both."""
-    for entry, path, url in base_urls(run):
-        env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
-        norm, found = _classify(url)
-        yield path[:-1], url, env_key, norm, found
+def _keyed(run: Run) -> list[tuple[tuple, str, str | None, str, object]]:
+    """``(entry path, url, envKey or None, normalised url, preset match)`` of entries with a URL."""
+    return run.once("keyed-urls", lambda: [
+        (path[:-1], url, entry.get("envKey") if isinstance(entry.get("envKey"), str) else None,
+         *_classify(url))
+        for entry, path, url in base_urls(run)
+    ])
 
 
 def check_mismatch(run: Run) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from qwen_ls.analysis.rule import Rule
 from qwen_ls.analysis.rules.examples import FAKE_KEY
@@ -115,23 +115,34 @@ def suggest_env_key(entry: Mapping, protocol: str) -> str:
     return known.DEFAULT_ENV_KEYS.get(protocol, "OPENAI_API_KEY")
 
 
-def _entries(run: Run) -> Iterator[tuple[str, str | None, int, Mapping, tuple, object]]:
+_Entry = tuple[str, "str | None", int, Mapping, tuple, object]
+
+
+def _entries(run: Run) -> list[_Entry]:
     """``(provider, protocol, index, entry, path, id)`` of each entry of this document."""
-    mapping = protocol_mapping(run)
-    protocols: dict[str, str | None] = {}
-    for provider, index, entry in run.provider_entries():
-        if provider not in protocols:
-            protocols[provider] = protocol_of(provider, mapping)
-        yield provider, protocols[provider], index, entry, ("modelProviders", provider, index), \
-            entry.get("id")
+
+    def compute() -> list[_Entry]:
+        mapping = protocol_mapping(run)
+        protocols: dict[str, str | None] = {}
+        out = []
+        for provider, index, entry in run.provider_entries:
+            if provider not in protocols:
+                protocols[provider] = protocol_of(provider, mapping)
+            out.append((provider, protocols[provider], index, entry,
+                        ("modelProviders", provider, index), entry.get("id")))
+        return out
+
+    return run.once("entries", compute)
 
 
-def _with_id(run: Run, *, protocol: bool = False):
+def _with_id(run: Run, *, protocol: bool = False) -> list[_Entry]:
     """:func:`_entries` with an id (and, with ``protocol``, a protocol): the others get QLS303."""
-    for item in _entries(run):
-        model_id = item[5]
-        if isinstance(model_id, str) and model_id and (item[1] is not None or not protocol):
-            yield item
+
+    def compute() -> list[_Entry]:
+        return [item for item in _entries(run)
+                if isinstance(item[5], str) and item[5] and (item[1] is not None or not protocol)]
+
+    return run.once(f"entries-with-id-{protocol}", compute)
 
 
 def check_missing_id(run: Run) -> None:
