@@ -21,7 +21,7 @@ ENV_VALUE_NOT_STRING = Rule(
     "A settings env value that is not a string is silently ignored by the CLI.",
     '{\n  "env": {"QWEN_CODE_API_TIMEOUT_MS": 60000}\n}\n',
     '{\n  "env": {"QWEN_CODE_API_TIMEOUT_MS": "60000"}\n}\n',
-    claims=lambda path, kind: len(path) == 2 and path[0] == "env",
+    claims=lambda path, kind: path[0] == "env" and len(path) == 2,  # any issue of a value
 )
 ENV_LOADER_KEY = Rule(
     "QLS404",
@@ -75,25 +75,11 @@ def check(run: Run) -> None:
         return
     for name, value in block.items():
         path = ("env", name)
-        if known.is_loader_env_key(name):
-            ENV_LOADER_KEY.report(
-                run,
-                f"settings env cannot set loader-affecting variable {name}: the "
-                f'CLI prints "cannot set loader-affecting env vars; ignored: {name}".',
-                run.span(path, key=True),
-                tags=["unnecessary"],
-                fixes=[remove_fix(f"Remove {name}", path)],
-            )
-            continue
-        if known.is_project_excluded_env_key(name) or name in known.SILENTLY_DROPPED_SETTINGS_ENV:
-            ENV_EXCLUDED_KEY.report(
-                run,
-                f"settings env may not set {name}; the CLI drops it. Export it in "
-                "the shell that starts qwen instead.",
-                run.span(path, key=True),
-                tags=["unnecessary"],
-                fixes=[remove_fix(f"Remove {name}", path)],
-            )
+        dropped = _dropped(name)
+        if dropped is not None:
+            rule, message = dropped
+            rule.report(run, message, run.span(path, key=True), tags=["unnecessary"],
+                        fixes=[remove_fix(f"Remove {name}", path)])
             continue
         if not isinstance(value, str):
             text = (
@@ -139,6 +125,21 @@ def check(run: Run) -> None:
                 related=related,
                 tags=["unnecessary"],
             )
+
+
+def _dropped(name: str) -> tuple[Rule, str] | None:
+    """QLS404 or QLS405 and its message when the CLI drops ``name`` from settings env."""
+    if known.is_loader_env_key(name):
+        return ENV_LOADER_KEY, (
+            f"settings env cannot set loader-affecting variable {name}: the "
+            f'CLI prints "cannot set loader-affecting env vars; ignored: {name}".'
+        )
+    if known.is_project_excluded_env_key(name) or name in known.SILENTLY_DROPPED_SETTINGS_ENV:
+        return ENV_EXCLUDED_KEY, (
+            f"settings env may not set {name}; the CLI drops it. Export it in "
+            "the shell that starts qwen instead."
+        )
+    return None
 
 
 def _plaintext_secret(run: Run, name: str, value: str) -> tuple[str, str]:

@@ -34,7 +34,7 @@ PROVIDER_NOT_ARRAY = Rule(
     "else is silently skipped.",
     '{\n  "$version": 4,\n  "modelProviders": {"openai": {"protocol": "openai", "models": []}}\n}\n',
     '{\n  "$version": 4,\n  "modelProviders": {"openai": []}\n}\n',
-    claims=lambda path, kind: len(path) == 2 and path[0] == "modelProviders",
+    claims=lambda path, kind: path[:1] == ("modelProviders",) and len(path) == 2,
 )
 QWEN_OAUTH_PROVIDER_IGNORED = Rule(
     "QLS307",
