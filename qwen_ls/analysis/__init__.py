@@ -1,8 +1,8 @@
 """Pure analysis of a settings document: ``analyze(doc, ctx) -> list[Finding]``.
 
-The checks live in :mod:`qwen_ls.analysis.checks`, one module per rule group; the catalogue of
-codes is :mod:`qwen_ls.analysis.rules`. The language server and ``qwen-ls check`` both call
-:func:`analyze`.
+Each rule (or small family of rules) is one module of :mod:`qwen_ls.analysis.rules`, holding its
+documentation, examples, messages, fixes and check; that package's table lists them all. The
+language server and ``qwen-ls check`` both call :func:`analyze`.
 """
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ from __future__ import annotations
 import logging
 
 from qwen_ls.analysis import suppress
-from qwen_ls.analysis.checks import auth, endpoints, env, providers, schema, syntax
 from qwen_ls.analysis.context import AnalysisContext, build_context
+from qwen_ls.analysis.rules import CHECKS
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Finding
 
 logger = logging.getLogger(__name__)
-
-_CHECKS = (syntax.check, schema.check, auth.check, providers.check, env.check, endpoints.check)
 
 __all__ = ["AnalysisContext", "Finding", "analyze", "build_context"]
 
@@ -40,10 +38,16 @@ def analyze(doc, ctx: AnalysisContext) -> list[Finding]:
         never raises.
     """
     run = Run(doc, ctx)
-    for check in _CHECKS:
+    for check in CHECKS:
         try:
             check(run)
         except Exception:
-            logger.exception("check %s failed; its findings are skipped", check.__module__)
+            logger.exception("check %s failed; its findings are skipped", _name(check))
     run.findings.sort(key=lambda f: (f.span.start, f.span.end, f.code))
     return suppress.apply(doc, run.findings)
+
+
+def _name(check) -> str:
+    """``module.function`` of a check (or of the function a ``partial`` wraps), for the log."""
+    func = getattr(check, "func", check)
+    return f"{func.__module__}.{func.__qualname__}"

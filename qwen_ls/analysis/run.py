@@ -1,26 +1,38 @@
-"""The per-document analysis run: the document, its context and the helpers every check uses."""
+"""The per-document analysis run: the document, its context and the helpers every check uses.
+
+Checks read the document through a :class:`Run` and report through their rule objects
+(:meth:`qwen_ls.analysis.rule.Rule.report`), which append to :attr:`Run.findings`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from qwen_ls.analysis.context import AnalysisContext
-from qwen_ls.analysis.rules import RULES
-from qwen_ls.analysis.types import Finding, Related, Tag
+from qwen_ls.analysis.types import Finding
 from qwen_ls.jsonc.types import JsonPath, Span
 from qwen_ls.settings import registry as reg
 
 
 @dataclass
 class Run:
-    """State of one analysis of one document; checks append to :attr:`findings`."""
+    """State of one analysis of one document; rules append their findings to :attr:`findings`."""
 
     doc: Any
     ctx: AnalysisContext
     findings: list[Finding] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)
+    """What several rules of one family derive from the document, worked out once per run
+    (:meth:`once`): a file with thousands of provider entries is walked once, not per rule."""
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, the first time ``key`` is asked for in this run; the same value after."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     @cached_property
     def value(self) -> Any:
@@ -93,32 +105,31 @@ class Run:
             value = value.get(part) if isinstance(part, str) else None
         return value
 
-    def report(
-        self,
-        code: str,
-        message: str,
-        span: Span,
-        *,
-        related: list[Related] | None = None,
-        tags: list[Tag] | None = None,
-        fixes: list[dict] | None = None,
-        severity: str | None = None,
-        data: dict | None = None,
-    ) -> None:
-        """Append a finding for rule ``code``."""
-        if not isinstance(span, Span):
-            span = span.get()  # a lazy span: positions cost a parse tree, so only on report
-        payload = dict(data or {})
-        if fixes:
-            payload["fixes"] = fixes
-        self.findings.append(
-            Finding(
-                code=code,
-                severity=severity or RULES[code].severity,  # type: ignore[arg-type]
-                message=message,
-                span=span,
-                related=related or [],
-                tags=tags or [],
-                data=payload or None,
-            )
-        )
+    def lazy_span(self, path: JsonPath, *, key: bool = False) -> _LazySpan:
+        """:meth:`span`, looked up only if a finding is reported (positions need a parse tree)."""
+        return _LazySpan(self, tuple(path), key)
+
+    @cached_property
+    def provider_entries(self) -> list[tuple[str, int, Mapping]]:
+        """``(provider, index, entry)`` of every object entry of this document's provider arrays."""
+        providers = self.get(("modelProviders",))
+        if not isinstance(providers, Mapping):
+            return []
+        return [
+            (provider, index, entry)
+            for provider, entries in providers.items() if isinstance(entries, list)
+            for index, entry in enumerate(entries) if isinstance(entry, Mapping)
+        ]
+
+
+class _LazySpan:
+    """A span looked up only when a finding is reported (:meth:`Run.lazy_span`)."""
+
+    __slots__ = ("key", "path", "run")
+
+    def __init__(self, run: Run, path: JsonPath, key: bool) -> None:
+        self.run, self.path, self.key = run, path, key
+
+    def get(self) -> Span:
+        return self.run.span(self.path, key=self.key)
+

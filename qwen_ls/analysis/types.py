@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from qwen_ls.jsonc.types import JsonPath, Span
+from qwen_ls.jsonc.types import Span
 
 Severity = Literal["error", "warning", "information", "hint"]
 Tag = Literal["deprecated", "unnecessary"]
@@ -35,7 +35,7 @@ class Finding:
     """One problem found in a settings document."""
 
     code: str
-    """Stable rule code, e.g. ``QLS201``; see :mod:`qwen_ls.analysis.rules`."""
+    """Stable rule code, e.g. ``QLS201``: that of the :class:`~qwen_ls.analysis.rule.Rule`."""
     severity: Severity
     message: str
     """What is wrong, what the CLI will do with it, and how to fix it. Never holds a raw secret."""
@@ -77,9 +77,18 @@ def fix(title: str, kind: str, *, safe: bool = False, preferred: bool = False, *
     return {"title": title, "kind": kind, "safe": safe, "preferred": preferred, **args}
 
 
-JsonPathList = list[str | int]
+def set_fix(title: str, path, value: Any, *, safe: bool = False, preferred: bool = False) -> dict:
+    """A ``set-value`` fix: write ``value`` at ``path``."""
+    return fix(title, "set-value", safe=safe, preferred=preferred, path=list(path), value=value)
 
 
-def as_path(path: JsonPath | JsonPathList) -> JsonPath:
-    """Normalise a path that came back through JSON (a list) into a tuple."""
-    return tuple(path)
+def remove_fix(title: str, path) -> dict:
+    """A ``remove-value`` fix: delete the member (or item) at ``path``."""
+    return fix(title, "remove-value", path=list(path))
+
+
+def move_fix(title: str, path, to_path, *, safe: bool = False, preferred: bool = False) -> dict:
+    """A ``move-value`` fix: move the member at ``path`` to ``to_path``."""
+    return fix(title, "move-value", safe=safe, preferred=preferred, path=list(path),
+               to_path=list(to_path))
+

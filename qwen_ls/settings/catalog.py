@@ -18,7 +18,7 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Final
 
 from qwen_ls.settings.quickcheck import certainly_valid
@@ -274,6 +274,28 @@ def key_info(path: JsonPath | list[str | int]) -> KeyInfo | None:
         root ``()`` describes the whole file.
     """
     return _key_info(tuple(path))
+
+
+@cache
+def merge_strategies() -> dict[tuple[str, ...], str]:
+    """Every settings path with a merge strategy of its own, from the model (``x-merge``).
+
+    The model declares each strategy with ``setting(merge=...)`` (the CLI's ``mergeStrategy``);
+    paths not listed use REPLACE, and plain objects deep-merge recursively. Read from the
+    committed schema (generated from the model) on first use: the model itself costs pydantic.
+    """
+    found: dict[tuple[str, ...], str] = {}
+
+    def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
+        for branch in _branches(node):
+            for name, child in branch.get("properties", {}).items():
+                child = _deref(child)
+                if "x-merge" in child:
+                    found[(*path, name)] = child["x-merge"]
+                walk(child, (*path, name))
+
+    walk(committed_schema(), ())
+    return found
 
 
 def child_keys(path: JsonPath | list[str | int]) -> list[KeyInfo]:

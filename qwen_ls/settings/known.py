@@ -7,10 +7,15 @@ module does I/O; diagnostics, completion, hover and the auth flows read these ta
 Groups:
 
 - auth types, protocols and their default env keys / model env vars / default models;
-- the V1 → V2 legacy key map and workspace-restricted / tighten-only keys;
+- the V1 → V2 legacy key map and workspace-restricted keys;
 - env var rules: loader-affecting keys, hard-coded project exclusions, keys dropped silently;
-- merge strategies per settings path (from the CLI schema's ``mergeStrategy``);
-- Qwen OAuth constants and the CLI's user-facing message templates.
+- the names of the merge strategies;
+- Qwen OAuth constants and the CLI's start-up error messages (shared by the start-up model in
+  :mod:`qwen_ls.settings.startup` and the rules that quote them).
+
+What the settings model already says is not restated here: the keys, fields and merge strategies
+come from :mod:`qwen_ls.settings.models` (see :func:`qwen_ls.settings.catalog.merge_strategies`),
+and a warning only one rule mirrors lives with that rule in :mod:`qwen_ls.analysis.rules`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Final
 
 #: The current settings file format version; the CLI rewrites files with a lower one.
 SETTINGS_VERSION: Final = 4
+
 
 # --------------------------------------------------------------------------------------------
 # Auth types and protocols (facts §1.4, §1.5, §8)
@@ -35,21 +41,6 @@ AUTH_TYPES: Final[tuple[str, ...]] = (
     "gemini",
     "vertex-ai",
     "anthropic",
-)
-
-#: Provider ids under ``modelProviders`` that need no ``providerProtocol`` mapping.
-BUILTIN_PROVIDER_IDS: Final[frozenset[str]] = frozenset(AUTH_TYPES)
-
-#: Protocols a ``providerProtocol`` mapping may name (every auth type; ``qwen-oauth`` is accepted
-#: but its models are ignored).
-PROVIDER_PROTOCOLS: Final[tuple[str, ...]] = AUTH_TYPES
-
-#: The protocol list as the CLI prints it in the "not a built-in protocol" warning.
-BUILTIN_PROTOCOLS_TEXT: Final = "openai, qwen-oauth, gemini, vertex-ai, anthropic"
-
-#: Protocols whose wire is OpenAI-compatible (``extra_body`` and ``wireApi`` apply).
-OPENAI_COMPATIBLE_PROTOCOLS: Final[frozenset[str]] = frozenset(
-    {"openai", "openai-responses", "qwen-oauth"}
 )
 
 #: Values of ``modelProviders.*[].wireApi``.
@@ -106,12 +97,8 @@ MODEL_SELECTOR_KEYS: Final[tuple[str, ...]] = (
     "voiceModel",
 )
 
-#: ``modelFallbacks``: comma-separated selectors, at most :data:`MODEL_FALLBACKS_MAX`.
+#: ``modelFallbacks``: comma-separated model selectors (at most three).
 MODEL_FALLBACKS_KEY: Final = "modelFallbacks"
-MODEL_FALLBACKS_MAX: Final = 3
-
-#: ``model.reasoningEffort`` values.
-REASONING_EFFORTS: Final[tuple[str, ...]] = ("none", "low", "medium", "high", "xhigh", "max")
 
 #: Valid ``capabilities.reasoning.profile`` values.
 REASONING_PROFILES: Final[tuple[str, ...]] = (
@@ -127,50 +114,6 @@ REASONING_PROFILES: Final[tuple[str, ...]] = (
     "gemini",
 )
 
-#: ``MODEL_GENERATION_CONFIG_FIELDS``: every field the runtime reads from a ``generationConfig``
-#: (both ``model.generationConfig`` and ``modelProviders.*[].generationConfig``).
-GENERATION_CONFIG_FIELDS: Final[tuple[str, ...]] = (
-    "samplingParams",
-    "timeout",
-    "streamIdleTimeoutMs",
-    "maxRetries",
-    "retryInitialDelayMs",
-    "retryMaxDelayMs",
-    "retryErrorCodes",
-    "enableCacheControl",
-    "enableRequestMetadata",
-    "forceGlobalCacheScope",
-    "cacheRetention",
-    "cacheRetentionByBlock",
-    "schemaCompliance",
-    "reasoning",
-    "contextWindowSize",
-    "customHeaders",
-    "extra_body",
-    "thinkingMandatory",
-    "modalities",
-    "splitToolMedia",
-    "toolResultContentFormat",
-)
-
-#: Fields of a ``modelProviders.*[]`` entry (``ModelConfig``).
-MODEL_CONFIG_FIELDS: Final[tuple[str, ...]] = (
-    "id",
-    "name",
-    "description",
-    "envKey",
-    "baseUrl",
-    "wireApi",
-    "generationConfig",
-    "capabilities",
-    "fastOnly",
-    "voiceOnly",
-    "visionOnly",
-    "imageOnly",
-    "realtimeOnly",
-    "supportsImageGeneration",
-)
-
 #: Top-level keys the CLI writes itself although its schema does not list them.
 UNLISTED_TOP_LEVEL_KEYS: Final[frozenset[str]] = frozenset({"$version", "providerMetadata"})
 
@@ -178,6 +121,7 @@ UNLISTED_TOP_LEVEL_KEYS: Final[frozenset[str]] = frozenset({"$version", "provide
 LEGACY_METADATA_KEYS: Final = MappingProxyType(
     {"codingPlan": "coding-plan", "tokenPlan": "token-plan"}
 )
+
 
 # --------------------------------------------------------------------------------------------
 # Qwen OAuth (facts §4)
@@ -194,27 +138,15 @@ OAUTH_DISCONTINUED_MESSAGE: Final = (
 QWEN_OAUTH_BASE_URL: Final = "https://chat.qwen.ai"
 QWEN_OAUTH_DEVICE_CODE_PATH: Final = "/api/v1/oauth2/device/code"
 QWEN_OAUTH_TOKEN_PATH: Final = "/api/v1/oauth2/token"
-QWEN_OAUTH_DEVICE_CODE_URL: Final = QWEN_OAUTH_BASE_URL + QWEN_OAUTH_DEVICE_CODE_PATH
-QWEN_OAUTH_TOKEN_URL: Final = QWEN_OAUTH_BASE_URL + QWEN_OAUTH_TOKEN_PATH
 QWEN_OAUTH_CLIENT_ID: Final = "f0304373b74a44d2b584a3fb70ca9e56"
 QWEN_OAUTH_SCOPE: Final = "openid profile email model.completion"
 QWEN_OAUTH_GRANT_TYPE: Final = "urn:ietf:params:oauth:grant-type:device_code"
-QWEN_OAUTH_REFRESH_GRANT_TYPE: Final = "refresh_token"
-#: Endpoint used for inference when ``resource_url`` is missing from the credentials.
-QWEN_OAUTH_DEFAULT_RESOURCE_URL: Final = "https://dashscope.aliyuncs.com/compatible-mode/v1"
 #: The credentials file name under ``QWEN_HOME`` and its exact keys.
 QWEN_OAUTH_CREDS_FILE: Final = "oauth_creds.json"
 QWEN_OAUTH_LOCK_FILE: Final = "oauth_creds.lock"
 QWEN_OAUTH_CREDS_KEYS: Final[tuple[str, ...]] = (
-    "access_token",
-    "refresh_token",
-    "token_type",
-    "resource_url",
-    "expiry_date",
+    "access_token", "refresh_token", "token_type", "resource_url", "expiry_date"
 )
-#: Polling: start interval, slow-down cap (ms), and the token validity margin (ms).
-QWEN_OAUTH_POLL_INTERVAL_MS: Final = 2000
-QWEN_OAUTH_POLL_MAX_INTERVAL_MS: Final = 10000
 QWEN_OAUTH_EXPIRY_MARGIN_MS: Final = 30000
 
 #: The hard-coded models of the ``qwen-oauth`` provider (entries under
@@ -230,6 +162,7 @@ QWEN_OAUTH_MODELS: Final[tuple[MappingProxyType, ...]] = (
     ),
 )
 QWEN_OAUTH_MODEL_IDS: Final[frozenset[str]] = frozenset(m["id"] for m in QWEN_OAUTH_MODELS)
+
 
 # --------------------------------------------------------------------------------------------
 # Legacy keys, scope restrictions (facts §2)
@@ -297,21 +230,6 @@ LEGACY_V1_KEYS: Final = MappingProxyType(
     }
 )
 
-#: Top-level keys of the 0.24.4 schema (facts §1.2), without ``$version``.
-TOP_LEVEL_KEYS: Final[tuple[str, ...]] = tuple(
-    """mcpServers channels serve modelProviders providerProtocol plansDirectory env proxy general
-    review output dualOutput ui ide privacy telemetry outboundCorrelation fastModel advisorModel
-    visionModel compactionModel imageModel visionBridgeTimeoutMs modelFallbacks voiceModel model
-    modelPricing context memory slashCommands skills permissions tools policy mcp security
-    advanced goals agents disableAllHooks stopHookBlockingCap hooks experimental artifact
-    worktree omni""".split()
-)
-
-#: Legacy keys that are also current top-level containers. The CLI treats a V1 key as legacy
-#: only when its value is a primitive or an array, so ``"model": "qwen3"`` is legacy while
-#: ``"model": {...}`` is the V2 container.
-LEGACY_CONTAINER_KEYS: Final[frozenset[str]] = frozenset(LEGACY_V1_KEYS) & frozenset(TOP_LEVEL_KEYS)
-
 #: Keys ignored in the Workspace scope (honoured only from User, System or SystemDefaults).
 WORKSPACE_RESTRICTED_KEYS: Final[frozenset[str]] = frozenset(
     {
@@ -325,27 +243,6 @@ WORKSPACE_RESTRICTED_KEYS: Final[frozenset[str]] = frozenset(
     }
 )
 
-#: Keys a Workspace may only tighten, never loosen.
-TIGHTEN_ONLY_KEYS: Final[frozenset[str]] = frozenset(
-    {"tools.workflowNameOnly", "agents.crossSessionMessaging", "agents.crossSessionInbound"}
-)
-
-#: Env var names an install plan may never write into ``env``.
-INSTALL_RESERVED_ENV_KEYS: Final[frozenset[str]] = frozenset(
-    {
-        "NODE_OPTIONS",
-        "NODE_PATH",
-        "LD_PRELOAD",
-        "LD_LIBRARY_PATH",
-        "DYLD_INSERT_LIBRARIES",
-        "DYLD_LIBRARY_PATH",
-        "PATH",
-        "HOME",
-        "TMPDIR",
-        "TMP",
-        "TEMP",
-    }
-)
 
 # --------------------------------------------------------------------------------------------
 # Env var rules (facts §3)
@@ -400,7 +297,6 @@ def is_loader_env_key(name: str) -> bool:
     """
     norm = _loader_norm(name)
     return norm in _LOADER_NORMS or norm.startswith("bash-func-")
-
 
 #: ``PROJECT_ENV_HARDCODED_EXCLUSIONS``: never taken from a project ``.env`` and never from
 #: ``settings.env`` at any scope. Compare with :func:`is_project_excluded_env_key`.
@@ -507,7 +403,6 @@ def is_project_excluded_env_key(name: str) -> bool:
     """
     return name.upper() in _PROJECT_EXCLUDED_UPPER or bool(_GIT_CONFIG_N.fullmatch(name))
 
-
 #: Keys that ``settings.env`` drops without any message (verified with 0.24.4).
 SILENTLY_DROPPED_SETTINGS_ENV: Final[frozenset[str]] = frozenset(
     k for k in PROJECT_EXCLUDED_ENV_KEYS if k != "QWEN_AGENT_EXECUTION_BACKEND"
@@ -515,16 +410,6 @@ SILENTLY_DROPPED_SETTINGS_ENV: Final[frozenset[str]] = frozenset(
 
 #: Default of ``advanced.excludedEnvVars`` (applies to project ``.env`` files outside ``.qwen``).
 DEFAULT_EXCLUDED_ENV_VARS: Final[tuple[str, ...]] = ("DEBUG", "DEBUG_MODE")
-
-#: Bootstrap keys read early, and only from the home ``.env`` files.
-BOOTSTRAP_ENV_KEYS: Final[frozenset[str]] = frozenset(
-    {
-        "QWEN_HOME",
-        "QWEN_RUNTIME_DIR",
-        "QWEN_CODE_MCP_APPROVALS_PATH",
-        "QWEN_CODE_TRUSTED_FOLDERS_PATH",
-    }
-)
 
 #: Names never expanded as ``$VAR`` inside settings values.
 NEVER_EXPANDED_ENV_KEYS: Final[frozenset[str]] = frozenset(
@@ -537,8 +422,9 @@ NEVER_EXPANDED_ENV_KEYS: Final[frozenset[str]] = frozenset(
     }
 )
 
+
 # --------------------------------------------------------------------------------------------
-# Merge strategies (facts §2; the ``merge`` column of the settings-keys TSV)
+# Merge strategies (facts §2): the values of ``setting(merge=...)`` in the model
 # --------------------------------------------------------------------------------------------
 
 REPLACE: Final = "replace"
@@ -546,92 +432,10 @@ CONCAT: Final = "concat"
 UNION: Final = "union"
 SHALLOW_MERGE: Final = "shallow_merge"
 
-_HOOK_EVENTS: Final[tuple[str, ...]] = (
-    "UserPromptSubmit",
-    "UserPromptExpansion",
-    "Stop",
-    "StopFailure",
-    "MessageDisplay",
-    "Notification",
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "PostToolBatch",
-    "SessionStart",
-    "SessionEnd",
-    "SessionDelete",
-    "PreCompact",
-    "SubagentStart",
-    "SubagentStop",
-    "PermissionRequest",
-    "PostCompact",
-    "PermissionDenied",
-    "TodoCreated",
-    "TodoCompleted",
-    "InstructionsLoaded",
-)
-
-#: Hook event names accepted under ``hooks``.
-HOOK_EVENTS: Final = _HOOK_EVENTS
-
-#: Every settings path with a non-default merge strategy (dotted path → strategy). Paths not
-#: listed REPLACE, and plain objects deep-merge recursively.
-MERGE_STRATEGIES: Final = MappingProxyType(
-    {
-        "mcpServers": SHALLOW_MERGE,
-        "channels": SHALLOW_MERGE,
-        "serve": SHALLOW_MERGE,
-        "modelProviders": REPLACE,
-        "providerProtocol": REPLACE,
-        "env": SHALLOW_MERGE,
-        "context.includeDirectories": CONCAT,
-        "slashCommands.disabled": UNION,
-        "skills.disabledLevels": UNION,
-        "skills.disabled": UNION,
-        "skills.defaultDisabled": UNION,
-        "skills.enabled": UNION,
-        "skills.directories": UNION,
-        "permissions.allow": UNION,
-        "permissions.ask": UNION,
-        "permissions.deny": UNION,
-        "permissions.autoMode.hints.allow": UNION,
-        "permissions.autoMode.hints.softDeny": UNION,
-        "permissions.autoMode.hints.hardDeny": UNION,
-        "permissions.autoMode.hints.deny": UNION,
-        "permissions.autoMode.environment": UNION,
-        "tools.exclude": UNION,
-        "tools.disabled": UNION,
-        "tools.visible": UNION,
-        "mcp.allowed": CONCAT,
-        "mcp.excluded": CONCAT,
-        "advanced.excludedEnvVars": UNION,
-        "agents.modelGrades": SHALLOW_MERGE,
-        "agents.maxParallelAgentsByModel": SHALLOW_MERGE,
-        **{f"hooks.{event}": CONCAT for event in _HOOK_EVENTS},
-        "omni.processing.fixedPolicies": SHALLOW_MERGE,
-        "omni.processing.transportGuard.policies": SHALLOW_MERGE,
-        "omni.processing.policyTools": SHALLOW_MERGE,
-        "omni.memory.recall.kinds": REPLACE,
-    }
-)
 
 # --------------------------------------------------------------------------------------------
-# CLI message templates worth mirroring (use ``str.format`` with the named fields)
+# The CLI's start-up errors (use ``str.format`` with the named fields)
 # --------------------------------------------------------------------------------------------
-
-#: Startup warning for a V1 flat key in a ``$version`` >= 4 file.
-LEGACY_SETTING_WARNING: Final = (
-    "Legacy setting '{old_key}' will be ignored in {path}. Please use '{new_path}' instead."
-)
-
-#: Startup warning for a workspace-restricted key found in a workspace file.
-WORKSPACE_RESTRICTED_WARNING: Final = (
-    "{key} in workspace settings ({path}) is ignored. This setting is only honored from User, "
-    "System, or SystemDefaults scope settings."
-)
-
-#: Debug log for unknown top-level keys (``$version`` >= 4).
-UNKNOWN_SETTING_MESSAGE: Final = "Unknown setting '{key}' will be ignored in {path}."
 
 #: ``validateAuthMethod`` messages; ``{env_key}`` is the name that was checked.
 MISSING_OPENAI_KEY_EXPLICIT: Final = (
@@ -678,37 +482,6 @@ MISSING_API_KEY: Final = (
     "Provide an API key via settings (security.auth.apiKey), or set the environment variable "
     "'{env_key}'."
 )
-MISSING_BASE_URL: Final = (
-    "Missing baseUrl for modelProviders model '{model}'. Configure "
-    "modelProviders.{auth_type}[].baseUrl."
-)
-
-#: ``model.generationConfig.<field>`` set while the selected model is a provider model.
-GENERATION_CONFIG_IGNORED_WARNING: Final = (
-    'model.generationConfig.{field} is ignored for provider model "{model}" from '
-    "modelProviders.{provider}. Move this field to modelProviders.{provider}[].generationConfig "
-    "for that model if you want it to apply."
-)
-
-#: ``modelProviders`` key that is neither built in nor mapped by ``providerProtocol``.
-PROVIDER_NOT_BUILTIN_WARNING: Final = (
-    'modelProviders provider "{provider}" is not a built-in protocol ('
-    + BUILTIN_PROTOCOLS_TEXT
-    + ") and has no providerProtocol mapping; its {count} model(s) are ignored. Add "
-    'providerProtocol["{provider}"] (e.g. "openai") to enable them.'
-)
-PROVIDER_PROTOCOL_UNKNOWN_WARNING: Final = (
-    'providerProtocol["{provider}"] = "{value}" is not a known protocol (expected one of: '
-    "{expected}); its {count} model(s) are ignored."
-)
-PROVIDER_PROTOCOL_QWEN_OAUTH_WARNING: Final = (
-    'modelProviders provider "{provider}" maps to "qwen-oauth" via providerProtocol, but '
-    "qwen-oauth uses hard-coded models only; its {count} model(s) are ignored."
-)
-EMPTY_MODEL_PROVIDERS_WARNING: Final = (
-    "'{path}' defines an empty 'modelProviders' object. This has no effect with current merge "
-    "behavior."
-)
 
 #: ``validateModelProvidersConfig`` (fatal at startup).
 INVALID_WIRE_API: Final = (
@@ -735,32 +508,6 @@ GENERATION_FIELDS_IGNORED["openai-responses"] = GENERATION_FIELDS_IGNORED["opena
 
 MODEL_MISSING_ID: Final = "Model config in authType '{auth_type}' missing required field: id"
 
-#: ``settings.env`` / ``.env`` loader-key rejection (``{source}`` is ``.env file <path>`` or
-#: ``settings.env (<dir>)``).
-LOADER_KEYS_IGNORED_MESSAGE: Final = (
-    "qwen: {source} cannot set loader-affecting env vars; ignored: {keys}"
-)
-EXECUTION_BACKEND_IGNORED_MESSAGE: Final = (
-    "qwen: settings.env ({dir}) cannot set QWEN_AGENT_EXECUTION_BACKEND; ignored. Export it in "
-    "the launch environment instead."
-)
-
-#: Other model messages.
-STALE_MODEL_BASE_URL_WARNING: Final = (
-    "Persisted model.baseUrl '{url}' no longer matches any provider for model '{model}' "
-    "(authType '{auth_type}'); using the first id match ('{first_url}'). Re-select the model to "
-    "update it."
-)
-INVALID_REASONING_EFFORT: Final = (
-    'Ignoring invalid model.reasoningEffort "{value}"; expected one of: none, low, medium, high, '
-    "xhigh, max."
-)
-UNSUPPORTED_QWEN_OAUTH_MODEL: Final = (
-    "Unsupported Qwen OAuth model '{model}', falling back to 'coder-model'."
-)
-OAUTH_REFRESH_EXPIRED: Final = (
-    "Refresh token expired or invalid. Please use '/auth' to re-authenticate."
-)
 CODING_PLAN_INVALID_KEY: Final = (
     'Invalid API key. Coding Plan API keys start with "sk-sp-". Please check.'
 )

@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qwen_ls.settings.known import (
-    CONCAT,
-    MERGE_STRATEGIES,
-    SHALLOW_MERGE,
-    UNION,
-    WORKSPACE_RESTRICTED_KEYS,
-)
+from qwen_ls.settings.known import CONCAT, SHALLOW_MERGE, UNION, WORKSPACE_RESTRICTED_KEYS
 
 #: Scope names, lowest precedence first (the CLI's merge order).
 SCOPES: tuple[str, ...] = ("system-defaults", "user", "workspace", "system")
@@ -370,14 +364,11 @@ def load_layers(
 # Merging
 # --------------------------------------------------------------------------------------------
 
-_STRATEGY_BY_PATH: dict[tuple[str, ...], str] = {
-    tuple(path.split(".")): strategy for path, strategy in MERGE_STRATEGIES.items()
-}
+def _strategies() -> dict[tuple[str, ...], str]:
+    """The model's merge strategy per path; imported on first merge (the schema is large)."""
+    from qwen_ls.settings.catalog import merge_strategies
 
-
-def merge_strategy(path: Sequence[str]) -> str | None:
-    """Return the merge strategy the CLI uses at ``path`` (``None`` means default REPLACE)."""
-    return _STRATEGY_BY_PATH.get(tuple(path))
+    return merge_strategies()
 
 
 def _js_key(value: Any) -> Any:
@@ -400,12 +391,15 @@ def _js_truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _merge_into(target: dict[str, Any], source: Mapping[str, Any], path: tuple[str, ...]) -> None:
+def _merge_into(
+    target: dict[str, Any], source: Mapping[str, Any], path: tuple[str, ...],
+    strategies: Mapping[tuple[str, ...], str],
+) -> None:
     for key, src in source.items():
         if key in ("__proto__", "constructor", "prototype"):
             continue
         new_path = (*path, key)
-        strategy = _STRATEGY_BY_PATH.get(new_path)
+        strategy = strategies.get(new_path)
         obj = target.get(key)
         if strategy == SHALLOW_MERGE and _js_truthy(obj) and _js_truthy(src):
             left = obj if isinstance(obj, dict) else {}
@@ -428,10 +422,10 @@ def _merge_into(target: dict[str, Any], source: Mapping[str, Any], path: tuple[s
                 target[key] = merged
                 continue
         if isinstance(obj, dict) and isinstance(src, dict):
-            _merge_into(obj, src, new_path)
+            _merge_into(obj, src, new_path, strategies)
         elif isinstance(src, dict):
             target[key] = {}
-            _merge_into(target[key], src, new_path)
+            _merge_into(target[key], src, new_path, strategies)
         else:
             target[key] = src
 
@@ -471,13 +465,14 @@ def merge(layers: Sequence[tuple[str, Mapping[str, Any] | None]]) -> dict[str, A
         A new dict; the inputs are not modified.
     """
     result: dict[str, Any] = {}
+    strategies = _strategies()
     for scope, value in layers:
         if not isinstance(value, Mapping):
             continue
         value = bound_depth(dict(value), copy=True)  # a deep copy that cannot overflow the stack
         if scope == "workspace":
             value = _without_restricted(value)
-        _merge_into(result, value, ())
+        _merge_into(result, value, (), strategies)
     return result
 
 

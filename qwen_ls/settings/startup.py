@@ -31,21 +31,15 @@ from qwen_ls.settings import known, scopes
 from qwen_ls.settings import registry as reg
 from qwen_ls.settings.env import EnvResolution, read_env_file, resolve_env
 
+#: The env vars each auth type reads its key, base URL and model from (``resolveModelConfig``).
 AUTH_ENV = {
-    "openai": {"apiKey": ("OPENAI_API_KEY",), "baseUrl": ("OPENAI_BASE_URL",),
-               "model": ("OPENAI_MODEL", "QWEN_MODEL")},
-    "openai-responses": {"apiKey": ("OPENAI_API_KEY",), "baseUrl": ("OPENAI_BASE_URL",),
-                         "model": ("OPENAI_MODEL",)},
-    "anthropic": {"apiKey": ("ANTHROPIC_API_KEY",), "baseUrl": ("ANTHROPIC_BASE_URL",),
-                  "model": ("ANTHROPIC_MODEL",)},
-    "gemini": {"apiKey": ("GEMINI_API_KEY",), "baseUrl": (), "model": ("GEMINI_MODEL",)},
-    "vertex-ai": {"apiKey": ("GOOGLE_API_KEY",), "baseUrl": (), "model": ("GOOGLE_MODEL",)},
-    "qwen-oauth": {"apiKey": (), "baseUrl": (), "model": ()},
+    auth: {
+        "apiKey": tuple(v for v in (known.DEFAULT_ENV_KEYS.get(auth),) if v),
+        "baseUrl": tuple(v for v in (known.BASE_URL_ENV_VARS.get(auth),) if v),
+        "model": known.MODEL_ENV_VARS[auth],
+    }
+    for auth in known.AUTH_TYPES
 }
-NO_AUTH_MESSAGE = ("No auth type is selected. Please configure an auth type (e.g. via settings "
-                   "or `--auth-type`) before running in non-interactive mode.")
-VERTEX_ADC_HINT = (" Alternatively, set GOOGLE_CLOUD_PROJECT to authenticate with Application "
-                   "Default Credentials instead of an API key.")
 _ENV_REF = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
 
 
@@ -362,12 +356,11 @@ def resolve_startup(
     out.auth_type = current
     out.model = gen["model"] or "coder-model"
     if not current:
-        out.start_error = NO_AUTH_MESSAGE
+        out.start_error = known.NO_AUTH_TYPE_NON_INTERACTIVE
         return out
     enforced = reg.get_path(merged, "security", "auth", "enforcedType")
     if _has(enforced) and enforced != current:
-        out.start_error = (f"The configured auth type is {enforced}, but the current auth type "
-                           f"is {current}. Please re-authenticate with the correct type.")
+        out.start_error = known.ENFORCED_AUTH_MISMATCH.format(enforced=enforced, current=current)
         return out
     if reg.get_path(merged, "security", "auth", "useExternal") is not True:
         error = _validate_auth(current, merged, registry, out.model, gen["baseUrl"],
@@ -438,15 +431,12 @@ def resolve_startup(
                   and _present(env.get("GOOGLE_CLOUD_PROJECT")))
     if gen["apiKey"] is None and not vertex_adc:
         if strict:
-            out.start_error = (f"Missing credentials for modelProviders model '{out.model}'. "
-                               f"Current configured envKey: '{key_var}'. Set that environment "
-                               f"variable, or update modelProviders.{current}[].envKey.")
+            out.start_error = known.STRICT_MISSING_CREDENTIALS.format(
+                model=out.model, env_key=key_var, auth_type=current)
         else:
             var = key_var or known.DEFAULT_ENV_KEYS.get(current, "")
-            out.start_error = (f"Missing API key for {current} auth. Current model: "
-                               f"'{out.model}', baseUrl: '{out.base_url or ''}'. Provide an API "
-                               "key via settings (security.auth.apiKey), or set the environment "
-                               f"variable '{var}'.")
+            out.start_error = known.MISSING_API_KEY.format(
+                auth_type=current, model=out.model, base_url=out.base_url or "", env_key=var)
     return out
 
 
@@ -503,11 +493,9 @@ def _provider_config_error(providers: Mapping[str, Any], mapping: Any) -> str | 
             if wire is None:
                 continue
             if wire not in ("chat-completions", "responses"):
-                return (f'Invalid wireApi "{wire}" for provider "{provider_id}". Expected '
-                        '"chat-completions" or "responses".')
+                return known.INVALID_WIRE_API.format(value=wire, provider=provider_id)
             if protocol not in reg.OPENAI_FAMILY:
-                return (f'Provider "{provider_id}" uses protocol "{protocol}"; wireApi is only '
-                        "supported for OpenAI-compatible models.")
+                return known.WIRE_API_NOT_OPENAI.format(provider=provider_id, protocol=protocol)
     return None
 
 
@@ -552,31 +540,24 @@ def _validate_auth(auth: str, merged: Mapping[str, Any], registry: list[reg.Mode
     if auth in reg.OPENAI_FAMILY:
         if has_key:
             return None
-        hint = f"'{checked}'" if checked else "'OPENAI_API_KEY'"
-        if explicit:
-            return ("Missing API key for OpenAI-compatible auth. Set the "
-                    f"{hint} environment variable.")
-        return ("Missing API key for OpenAI-compatible auth. Set settings.security.auth.apiKey, "
-                f"or set the {hint} environment variable.")
+        template = (known.MISSING_OPENAI_KEY_EXPLICIT if explicit
+                    else known.MISSING_OPENAI_KEY_DEFAULT)
+        return template.format(env_key=checked or "OPENAI_API_KEY")
 
     def key_error() -> str | None:
         if has_key:
             return None
-        hint = checked or default_var
-        if explicit:
-            return (f"{hint} environment variable not found. Please set it in your .env file or "
-                    "environment variables.")
-        return (f"{hint} environment variable not found (or set settings.security.auth.apiKey). "
-                "Please set it in your .env file or environment variables.")
+        template = known.MISSING_KEY_EXPLICIT if explicit else known.MISSING_KEY_DEFAULT
+        return template.format(env_key=checked or default_var)
 
     if auth == "anthropic":
         error = key_error()
         if error:
             return error
         if entry is not None and not entry.entry.get("baseUrl"):
-            return "Anthropic provider missing required baseUrl in modelProviders[].baseUrl."
+            return known.ANTHROPIC_MISSING_BASE_URL
         if entry is None and not _has(env.get("ANTHROPIC_BASE_URL")):
-            return "ANTHROPIC_BASE_URL environment variable not found."
+            return known.ANTHROPIC_BASE_URL_ENV_MISSING
         return None
     if auth == "gemini":
         return key_error()
@@ -589,5 +570,5 @@ def _validate_auth(auth: str, merged: Mapping[str, Any], registry: list[reg.Mode
     if not adc or not (project or "").strip():
         error = key_error()
         if error:
-            return error + VERTEX_ADC_HINT if adc else error
+            return error + known.VERTEX_ADC_HINT if adc else error
     return None

@@ -1,7 +1,7 @@
 """The env check's cached envKey positions give exactly the findings of looking each one up.
 
 QLS402 findings in a file with thousands of provider entries are placed from a cache keyed by
-each entry's text (``checks/env._EntrySpans``) and their message and related files are worked
+each entry's text (``rules/env_keys._EntrySpans``) and their message and related files are worked
 out once per variable. These tests compare every finding, field by field, with the same
 analysis with the cache turned off, on the first analysis and after edits that move, add and
 change entries.
@@ -15,7 +15,7 @@ import pytest
 
 from qwen_ls import jsonc
 from qwen_ls.analysis import analyze, build_context
-from qwen_ls.analysis.checks import env
+from qwen_ls.analysis.rules import env_keys as env
 from qwen_ls.analysis.run import Run
 from qwen_ls.jsonc.edits import changed_span
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from qwen_ls import jsonc
-from qwen_ls.analysis.checks import schema
+from qwen_ls.analysis.rules import schema
 from qwen_ls.analysis.run import Run
 from qwen_ls.settings import catalog
 

@@ -135,19 +135,18 @@ def test_child_keys_of_model_entry_and_root():
 
 
 def test_generation_config_has_every_runtime_field():
-    from qwen_ls.settings.known import GENERATION_CONFIG_FIELDS
+    from qwen_ls.settings.models import GenerationConfig
 
     for base in [("model", "generationConfig"), ("modelProviders", "openai", 0, "generationConfig")]:
         names = {k.name for k in child_keys(base)}
-        assert names == set(GENERATION_CONFIG_FIELDS), base
+        assert names == set(GenerationConfig.model_fields), base
 
 
-def test_model_config_fields_match_known():
-    from qwen_ls.settings.known import MODEL_CONFIG_FIELDS
+def test_model_config_fields_match_the_model():
+    from qwen_ls.settings.models import ModelConfig
 
-    assert {k.name for k in child_keys(("modelProviders", "openai", 0))} == set(
-        MODEL_CONFIG_FIELDS
-    )
+    fields = {f.alias or name for name, f in ModelConfig.model_fields.items()}
+    assert {k.name for k in child_keys(("modelProviders", "openai", 0))} == fields
 
 
 def test_snippets():

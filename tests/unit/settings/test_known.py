@@ -1,4 +1,4 @@
-"""Tests for qwen_ls.settings.known (CLI facts as data)."""
+"""Tests for qwen_ls.settings.known (CLI facts as data) and the CLI messages the rules quote."""
 
 import pytest
 
@@ -14,7 +14,6 @@ def test_auth_types_are_the_six_cli_values():
         "vertex-ai",
         "anthropic",
     }
-    assert known.BUILTIN_PROVIDER_IDS == frozenset(known.AUTH_TYPES)
 
 
 def test_default_env_keys_per_protocol():
@@ -50,8 +49,10 @@ def test_legacy_v1_map(old, new):
 
 
 def test_legacy_map_is_complete_and_containers_known():
+    from qwen_ls.analysis.rules import legacy
+
     assert len(known.LEGACY_V1_KEYS) == 56
-    assert known.LEGACY_CONTAINER_KEYS == frozenset({"model"})
+    assert legacy.containers() == frozenset({"model"})
     for key in ("mcpServers", "telemetry", "extensions"):
         assert key not in known.LEGACY_V1_KEYS
 
@@ -110,7 +111,10 @@ def test_silently_dropped_settings_env():
 
 
 def test_merge_strategies_cover_facts():
-    ms = known.MERGE_STRATEGIES
+    from qwen_ls.settings.catalog import merge_strategies
+
+    ms = {".".join(path): strategy for path, strategy in merge_strategies().items()}
+    assert len(ms) == 55
     assert ms["env"] == ms["mcpServers"] == ms["channels"] == ms["serve"] == known.SHALLOW_MERGE
     assert ms["modelProviders"] == ms["providerProtocol"] == known.REPLACE
     assert ms["context.includeDirectories"] == ms["mcp.allowed"] == known.CONCAT
@@ -121,8 +125,10 @@ def test_merge_strategies_cover_facts():
 
 
 def test_oauth_constants_and_message():
-    assert known.QWEN_OAUTH_DEVICE_CODE_URL == "https://chat.qwen.ai/api/v1/oauth2/device/code"
-    assert known.QWEN_OAUTH_TOKEN_URL == "https://chat.qwen.ai/api/v1/oauth2/token"
+    device_url = known.QWEN_OAUTH_BASE_URL + known.QWEN_OAUTH_DEVICE_CODE_PATH
+    assert device_url == "https://chat.qwen.ai/api/v1/oauth2/device/code"
+    assert known.QWEN_OAUTH_BASE_URL + known.QWEN_OAUTH_TOKEN_PATH == (
+        "https://chat.qwen.ai/api/v1/oauth2/token")
     assert known.QWEN_OAUTH_CLIENT_ID == "f0304373b74a44d2b584a3fb70ca9e56"
     assert known.QWEN_OAUTH_GRANT_TYPE == "urn:ietf:params:oauth:grant-type:device_code"
     assert known.QWEN_OAUTH_DISCONTINUED_DATE in known.OAUTH_DISCONTINUED_MESSAGE
@@ -132,9 +138,11 @@ def test_oauth_constants_and_message():
 
 
 def test_message_templates_format():
-    text = known.LEGACY_SETTING_WARNING.format(old_key="theme", path="/p", new_path="ui.theme")
+    from qwen_ls.analysis.rules import generation_config, legacy, providers, workspace
+
+    text = legacy.LEGACY_SETTING_WARNING.format(old_key="theme", path="/p", new_path="ui.theme")
     assert text == "Legacy setting 'theme' will be ignored in /p. Please use 'ui.theme' instead."
-    text = known.PROVIDER_NOT_BUILTIN_WARNING.format(provider="idealab", count=2)
+    text = providers.PROVIDER_NOT_BUILTIN_WARNING.format(provider="idealab", count=2)
     assert text.startswith('modelProviders provider "idealab" is not a built-in protocol (openai, ')
     assert 'Add providerProtocol["idealab"] (e.g. "openai") to enable them.' in text
     text = known.MISSING_OPENAI_KEY_DEFAULT.format(env_key="OPENAI_API_KEY")
@@ -142,18 +150,15 @@ def test_message_templates_format():
         "Missing API key for OpenAI-compatible auth. Set settings.security.auth.apiKey, or set "
         "the 'OPENAI_API_KEY' environment variable."
     )
-    text = known.GENERATION_CONFIG_IGNORED_WARNING.format(
+    text = generation_config.GENERATION_CONFIG_IGNORED_WARNING.format(
         field="contextWindowSize", model="m", provider="openai"
     )
     assert "modelProviders.openai[].generationConfig" in text
-    text = known.WORKSPACE_RESTRICTED_WARNING.format(key="serve.tokenQr", path="/w")
+    text = workspace.WORKSPACE_RESTRICTED_WARNING.format(key="serve.tokenQr", path="/w")
     assert text.startswith("serve.tokenQr in workspace settings (/w) is ignored.")
 
 
-def test_generation_config_fields_and_profiles():
-    assert "contextWindowSize" in known.GENERATION_CONFIG_FIELDS
-    assert "extra_body" in known.GENERATION_CONFIG_FIELDS
-    assert len(known.GENERATION_CONFIG_FIELDS) == 21
+def test_reasoning_profiles_and_selectors():
     assert "dashscope-thinking" in known.REASONING_PROFILES
     assert known.MODEL_SELECTOR_KEYS == (
         "fastModel",

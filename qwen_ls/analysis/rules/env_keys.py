@@ -1,4 +1,4 @@
-"""QLS4xx: ``envKey`` values, the ``env`` block, and ``$VAR`` references."""
+"""QLS401, QLS402: each provider entry's ``envKey``: a variable name, and a variable that is set."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from qwen_ls import gitindex
+from qwen_ls.analysis.rule import Rule
+from qwen_ls.analysis.rules.entries import suggest_env_key
+from qwen_ls.analysis.rules.examples import FAKE_KEY
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
 from qwen_ls.jsonc.types import Span
@@ -16,21 +18,35 @@ from qwen_ls.settings import known
 from qwen_ls.settings import registry as reg
 from qwen_ls.settings.env import brief_list
 
-_SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
-_ENV_REF = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
-_HOME_KINDS = ("shell", "qwen-home-env", "home-env")
+ENV_KEY_IS_SECRET = Rule(
+    "QLS401",
+    "env-key-is-secret",
+    "error",
+    "envKey holds the API key itself instead of the NAME of the variable that holds it (the "
+    "CLI would even print it in its error).",
+    '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "' + FAKE_KEY + '",\n'
+    '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
+    '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "OPENAI_API_KEY",\n'
+    '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
+    env={"OPENAI_API_KEY": FAKE_KEY},
+)
+ENV_KEY_NOT_SET = Rule(
+    "QLS402",
+    "env-key-not-set",
+    "warning",
+    "No env source provides the variable named by envKey (shell, project .qwen/.env or .env, "
+    '~/.qwen/.env, ~/.env, settings env): the CLI stops with "Missing API key".',
+    '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "MY_OPENAI_KEY",\n'
+    '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
+    '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "OPENAI_API_KEY",\n'
+    '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
+    env={"OPENAI_API_KEY": FAKE_KEY},
+)
+
+RULES = (ENV_KEY_IS_SECRET, ENV_KEY_NOT_SET)
 
 
-def check(run: Run) -> None:
-    """Check envKey values, the settings env block and unresolved ``$VAR`` references."""
-    if not isinstance(run.value, dict):
-        return
-    _env_keys(run)
-    _env_block(run)
-    _references(run)
-
-
-def _move_title(run: Run, name: str) -> str:
+def move_secret_title(run: Run, name: str) -> str:
     """The move-secret fix's title: it names the second file it writes, and that it asks."""
     from qwen_ls.settings import scopes
     from qwen_ls.settings.env import display_path
@@ -41,6 +57,15 @@ def _move_title(run: Run, name: str) -> str:
         if workspace is None:
             target = display_path(env_file, run.ctx.environ)
     return f"Move {name} to {target}… (writes {target}, asks first)"
+
+
+def move_secret_fix(run: Run, path: tuple, name: str, **extra: str) -> dict:
+    """The fix that moves the secret at ``path`` to a ``.env`` file as ``name`` (QLS401, QLS406).
+
+    Carried out by the server command ``qwen-ls.moveSecretToEnv``: it writes a second file.
+    """
+    return fix(move_secret_title(run, name), "move-secret-to-env", preferred=True,
+               path=list(path), name=name, **extra)
 
 
 def _searched(run: Run) -> str:
@@ -55,7 +80,10 @@ def _searched_related(run: Run, name: str) -> list[Related]:
     ]
 
 
-def _env_keys(run: Run) -> None:
+def check(run: Run) -> None:
+    """QLS401 on an envKey that is no variable name, QLS402 on one that no source sets."""
+    if not isinstance(run.value, dict):
+        return
     providers = run.get(("modelProviders",))
     if not isinstance(providers, Mapping):
         return
@@ -79,10 +107,10 @@ def _env_keys(run: Run) -> None:
                 continue
             path = ("modelProviders", provider, index, "envKey")
             if _bad_name(env_key):
-                name = _suggest(entry, protocol)
+                name = suggest_env_key(entry, protocol)
                 secretish = looks_like_secret(env_key)
-                run.report(
-                    "QLS401",
+                ENV_KEY_IS_SECRET.report(
+                    run,
                     (
                         f"envKey holds what looks like an API key ({mask(env_key)}), not the NAME "
                         f"of the variable that holds it. Put the key in .qwen/.env as {name} and "
@@ -91,26 +119,15 @@ def _env_keys(run: Run) -> None:
                         else f"envKey '{env_key}' is not a valid environment variable name."
                     ),
                     run.span(path),
-                    fixes=[
-                        fix(
-                            _move_title(run, name),
-                            "move-secret-to-env",
-                            preferred=True,
-                            path=list(path),
-                            name=name,
-                            replace_with=name,
-                        )
-                    ]
-                    if secretish
-                    else [],
+                    fixes=[move_secret_fix(run, path, name, replace_with=name)] if secretish else [],
                 )
                 continue
             is_active = active is not None and active.provider == provider and active.index == index
             said = missing.finding(env_key, protocol, is_active)
             if said is not None:
                 message, related, data = said
-                run.report(
-                    "QLS402", message, spans.get(index, path), related=list(related), data=data
+                ENV_KEY_NOT_SET.report(
+                    run, message, spans.get(index, path), related=list(related), data=data
                 )
 
 
@@ -223,161 +240,3 @@ class _EntrySpans:
 def _bad_name(env_key: str) -> bool:
     """Whether an envKey is a secret or not a variable name at all (cached: keys repeat)."""
     return looks_like_secret(env_key) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env_key)
-
-
-def _suggest(entry: Mapping, protocol: str) -> str:
-    from qwen_ls.settings import presets
-
-    url = entry.get("baseUrl")
-    if isinstance(url, str):
-        found = presets.preset_for_base_url(url)
-        if found:
-            return found[0].env_key
-    return known.DEFAULT_ENV_KEYS.get(protocol, "OPENAI_API_KEY")
-
-
-def _env_block(run: Run) -> None:
-    block = run.get(("env",))
-    if not isinstance(block, Mapping):
-        return
-    for name, value in block.items():
-        path = ("env", name)
-        if known.is_loader_env_key(name):
-            run.report(
-                "QLS404",
-                f"settings env cannot set loader-affecting variable {name}: the "
-                f'CLI prints "cannot set loader-affecting env vars; ignored: {name}".',
-                run.span(path, key=True),
-                tags=["unnecessary"],
-                fixes=[fix(f"Remove {name}", "remove-value", path=list(path))],
-            )
-            continue
-        if known.is_project_excluded_env_key(name) or name in known.SILENTLY_DROPPED_SETTINGS_ENV:
-            run.report(
-                "QLS405",
-                f"settings env may not set {name}; the CLI drops it. Export it in "
-                "the shell that starts qwen instead.",
-                run.span(path, key=True),
-                tags=["unnecessary"],
-                fixes=[fix(f"Remove {name}", "remove-value", path=list(path))],
-            )
-            continue
-        if not isinstance(value, str):
-            text = (
-                value
-                if value is None
-                else (("true" if value else "false") if isinstance(value, bool) else str(value))
-            )
-            run.report(
-                "QLS403",
-                f"env.{name} is not a string, so the CLI ignores it. Quote it.",
-                run.span(path),
-                tags=["unnecessary"],
-                fixes=[
-                    fix(
-                        f'Quote the value ("{text}")',
-                        "set-value",
-                        safe=True,
-                        preferred=True,
-                        path=list(path),
-                        value=str(text),
-                    )
-                ]
-                if text is not None and not isinstance(value, (dict, list))
-                else [],
-            )
-            continue
-        others = [s for s in run.env.all_sources(name) if s.kind != "settings-env"]
-        if value.strip() and (
-            looks_like_secret(value)
-            or (_SECRET_NAME.search(name) and len(value) >= 8 and not value.startswith("$"))
-        ):
-            severity, message = _plaintext_secret(run, name, value)
-            run.report(
-                "QLS406",
-                message,
-                run.span(path),
-                severity=severity,
-                fixes=[
-                    fix(
-                        _move_title(run, name),
-                        "move-secret-to-env",
-                        preferred=True,
-                        path=list(path),
-                        name=name,
-                    )
-                ],
-            )
-        if others:
-            first = others[0]
-            related = (
-                [Related(path=first.path, message=f"{name} is defined here", line=first.line)]
-                if first.path is not None
-                else []
-            )
-            run.report(
-                "QLS407",
-                f"{name} is also set by {first.label}; that value wins and this one is never used.",
-                run.span(path, key=True),
-                related=related,
-                tags=["unnecessary"],
-            )
-
-
-def _plaintext_secret(run: Run, name: str, value: str) -> tuple[str, str]:
-    """QLS406's severity and message by where the file lives (facts §1; the seed page).
-
-    The CLI's own documentation puts the key in the user file's ``env`` (one file, only the
-    user reads it): information there. A workspace file travels with the project: a warning.
-    A file git tracks is committed with the key in it: an error, whatever its scope.
-    """
-    secret = f"env.{name} keeps a secret ({mask(value)}) in plain text"
-    path = run.ctx.path
-    if path is not None and gitindex.is_tracked(path):
-        return "error", (
-            f"{secret} in a file git tracks: the key goes into the repository with the next "
-            "commit (and stays in its history). Move it to .qwen/.env (mode 0600, git-ignored) "
-            "and revoke the key if it was pushed."
-        )
-    if run.ctx.effective_scope in ("user", "system", "system-defaults"):
-        return "information", (
-            f"{secret} in your user settings. The CLI documents this setup and it works; "
-            "~/.qwen/.env (mode 0600) keeps the key out of a settings file that is often synced "
-            "or shared."
-        )
-    return "warning", (
-        f"{secret} in a workspace settings file, which travels with the project. Move it to "
-        ".qwen/.env (mode 0600, git-ignored)."
-    )
-
-
-def _references(run: Run) -> None:
-    text = run.doc.text
-    if "$" not in text:
-        return
-    for match in _ENV_REF.finditer(text):
-        name = match.group(1) or match.group(2)
-        if not name or name in known.NEVER_EXPANDED_ENV_KEYS or name == "version":
-            continue
-        try:
-            loc = run.doc.locate(match.start())
-        except Exception:
-            continue
-        if not loc.in_string or loc.on_key:
-            continue
-        sources = [s for s in run.env.all_sources(name) if s.kind in _HOME_KINDS]
-        if sources:
-            continue
-        later = [s for s in run.env.all_sources(name) if s.kind not in _HOME_KINDS]
-        note = (
-            f" {name} is only defined in {later[0].label}, which the CLI loads after it "
-            "expands settings values."
-            if later
-            else ""
-        )
-        run.report(
-            "QLS408",
-            f"${name} is not set in the environment or the home .env files, so "
-            f"the CLI keeps the literal text '{match.group(0)}'.{note}",
-            Span(match.start(), match.end()),
-        )

@@ -1,1 +1,0 @@
-"""The checks that make up an analysis, one module per rule group."""
