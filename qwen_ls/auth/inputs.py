@@ -85,6 +85,10 @@ def _stat(path: Path, follow: bool) -> Stat:
         st = os.stat(path, follow_symlinks=follow)
     except (OSError, ValueError):
         return None
+    return _key(st)
+
+
+def _key(st: os.stat_result) -> Stat:
     if stat.S_ISDIR(st.st_mode):
         # A folder (the Qwen home) counts by identity only: the CLI writing its own files there
         # (tmp/, logs) is no change; the files that matter in it are watched one by one.
@@ -97,7 +101,13 @@ def signature(paths: Iterable[Path]) -> Signature:
 
     Never opens a file and never raises; a missing file or a broken link gives ``None``.
     """
-    return tuple((str(p), _stat(p, False), _stat(p, True)) for p in paths)
+    out = []
+    for path in paths:
+        own = _stat(path, False)
+        # Only a link needs the second call (its target); for anything else it is the same.
+        target = _stat(path, True) if own is not None and stat.S_ISLNK(own[4]) else own
+        out.append((str(path), own, target))
+    return tuple(out)
 
 
 def changed(old: Signature, new: Signature) -> list[str]:
