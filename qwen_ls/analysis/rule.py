@@ -50,6 +50,9 @@ class Rule:
     """Shell environment for the fixed example when it differs from :attr:`env`."""
     claims: Claim | None = field(default=None, compare=False)
     """The schema issues this rule reports instead of the generic schema rules."""
+    sign_in: bool = False
+    """A sign-in solves the problem (no auth type, discontinued OAuth, a missing key): editors
+    offer "Sign in…" beside the rule's own fixes."""
 
     @property
     def url(self) -> str:

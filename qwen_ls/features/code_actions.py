@@ -12,6 +12,7 @@ offsets. ``move-secret-to-env`` writes a second file (``.qwen/.env``), so it is 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,18 +27,24 @@ from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument
 from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import Span, TextEdit
-from qwen_ls.protocol import SIGN_IN
+from qwen_ls.protocol import MOVE_SECRET_TO_ENV, SHOW_DOCUMENTATION, SIGN_IN
 
 logger = logging.getLogger(__name__)
 
 FIX_ALL_KIND = "source.fixAll.qwen-ls"
-MOVE_SECRET_COMMAND = "qwen-ls.moveSecretToEnv"
-SHOW_DOCUMENTATION_COMMAND = "qwen-ls.showDocumentation"
+MOVE_SECRET_COMMAND = MOVE_SECRET_TO_ENV
+SHOW_DOCUMENTATION_COMMAND = SHOW_DOCUMENTATION
 SIGN_IN_COMMAND = SIGN_IN
 """Runs the client's own sign-in (the VS Code extension intercepts it); other clients reach the
 server, which says how to sign in from a terminal."""
-SIGN_IN_CODES = frozenset({"QLS202", "QLS204", "QLS211", "QLS212", "QLS402"})
-"""Rules whose problem a sign-in solves (no auth type, discontinued OAuth, a missing key)."""
+
+
+@functools.cache
+def sign_in_codes() -> frozenset[str]:
+    """The rules whose problem a sign-in solves (``Rule.sign_in``); the table loads on first use."""
+    from qwen_ls.analysis.rules import RULES
+
+    return frozenset(code for code, rule in RULES.items() if rule.sign_in)
 
 
 def _workspace_edit(
@@ -202,8 +209,9 @@ def rule_actions(
 
 
 def sign_in_actions(diagnostics: list[types.Diagnostic], uri: str) -> list[types.CodeAction]:
-    """One "Sign in…" quick fix for the diagnostics a sign-in solves (:data:`SIGN_IN_CODES`)."""
-    ours = [d for d in diagnostics if str(d.code) in SIGN_IN_CODES]
+    """One "Sign in…" quick fix for the diagnostics a sign-in solves (:func:`sign_in_codes`)."""
+    codes = sign_in_codes()
+    ours = [d for d in diagnostics if str(d.code) in codes]
     if not ours:
         return []
     title = "Sign in…"

@@ -7,6 +7,7 @@ import difflib
 from qwen_ls.analysis.rule import Rule
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import set_fix
+from qwen_ls.protocol import SIGN_IN
 from qwen_ls.settings import known
 
 AUTH_PATH = ("security", "auth", "selectedType")
@@ -33,6 +34,7 @@ QWEN_OAUTH_DISCONTINUED = Rule(
     "still accepts it).",
     '{\n  "security": {"auth": {"selectedType": "qwen-oauth"}}\n}\n',
     '{\n  "security": {"auth": {"selectedType": "openai"}}\n}\n',
+    sign_in=True,
 )
 ENFORCED_TYPE_MISMATCH = Rule(
     "QLS208",
@@ -82,7 +84,7 @@ def check(run: Run) -> None:
                 "that still accepts it; otherwise sign in with Coding Plan or an API key.",
                 span,
                 tags=["deprecated"],
-                data={"command": "qwen-ls.signIn"},
+                data={"command": SIGN_IN},
             )
     enforced = run.get(ENFORCED_PATH)
     current = run.get(AUTH_PATH, effective=True)

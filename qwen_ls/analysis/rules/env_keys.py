@@ -13,6 +13,7 @@ from qwen_ls.analysis.rules.examples import FAKE_KEY
 from qwen_ls.analysis.run import Run
 from qwen_ls.analysis.types import Related, fix
 from qwen_ls.jsonc.types import Span
+from qwen_ls.protocol import SIGN_IN_API_KEY
 from qwen_ls.secrets import looks_like_secret, mask
 from qwen_ls.settings import known
 from qwen_ls.settings import registry as reg
@@ -41,6 +42,7 @@ ENV_KEY_NOT_SET = Rule(
     '{\n  "modelProviders": {"openai": [{"id": "gpt-4o", "envKey": "OPENAI_API_KEY",\n'
     '    "baseUrl": "https://api.openai.com/v1"}]}\n}\n',
     env={"OPENAI_API_KEY": FAKE_KEY},
+    sign_in=True,
 )
 
 RULES = (ENV_KEY_IS_SECRET, ENV_KEY_NOT_SET)
@@ -172,7 +174,7 @@ class _MissingKey:
             said = self.said[key] = (
                 message,
                 self.related[env_key],
-                {"envKey": env_key, "command": "qwen-ls.signIn.apiKey"},
+                {"envKey": env_key, "command": SIGN_IN_API_KEY},
             )
         return said
 

@@ -10,6 +10,7 @@ from qwen_ls.analysis.rules.auth_type import AUTH_PATH
 from qwen_ls.analysis.rules.examples import FAKE_KEY
 from qwen_ls.analysis.rules.model_name import NAME_PATH
 from qwen_ls.analysis.run import Run
+from qwen_ls.protocol import SIGN_IN_API_KEY
 from qwen_ls.secrets import redact
 from qwen_ls.settings import known
 from qwen_ls.settings import registry as reg
@@ -26,6 +27,7 @@ KEY_WITHOUT_ENV_KEY = Rule(
     '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
     '{\n  "security": {"auth": {"selectedType": "openai"}},\n  "model": {"name": "gpt-4o"}\n}\n',
     good_env={"OPENAI_API_KEY": FAKE_KEY},
+    sign_in=True,
 )
 
 RULES = (KEY_WITHOUT_ENV_KEY,)
@@ -93,5 +95,5 @@ def check(run: Run) -> None:
         f"reads {var or 'security.auth.apiKey'}, which no env source provides (searched: "
         f"{', '.join(run.env.searched)}). `qwen -p` stops with: \"{redact(message)}\"",
         run.lazy_span(path),
-        data={"envKey": var, "command": "qwen-ls.signIn.apiKey"},
+        data={"envKey": var, "command": SIGN_IN_API_KEY},
     )

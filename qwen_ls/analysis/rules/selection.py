@@ -27,6 +27,7 @@ MODEL_WITHOUT_AUTH_TYPE = Rule(
     '  "security": {"auth": {"selectedType": "openai"}},\n'
     '  "model": {"name": "gpt-4o"}\n}\n',
     env={"OPENAI_API_KEY": FAKE_KEY},
+    sign_in=True,
 )
 NO_MODEL_SELECTED = Rule(
     "QLS205",
@@ -56,6 +57,7 @@ NO_AUTH_TYPE = Rule(
     '    "baseUrl": "https://api.openai.com/v1"}]},\n'
     '  "security": {"auth": {"selectedType": "openai"}}\n}\n',
     env={"OPENAI_API_KEY": FAKE_KEY},
+    sign_in=True,
 )
 
 RULES = (MODEL_WITHOUT_AUTH_TYPE, NO_MODEL_SELECTED, NO_AUTH_TYPE)
