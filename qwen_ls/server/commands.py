@@ -136,35 +136,18 @@ def _auth_command(command: str) -> Callable[..., Any]:
         if command == protocol.SIGN_IN_QWEN_OAUTH:
             answer = await _sign_in_qwen_oauth(ls, arg)
         else:
-            answer = await auth_commands.run_command(command, arg, auth_env(ls),
-                                                     ask=lambda q: ask_user(ls, q))
+
+            async def ask(question: Any) -> bool:  # sign-out's yes/no questions
+                return await ls.confirm(question.message, question.yes,
+                                        types.MessageType.Warning, decline=question.no)
+
+            answer = await auth_commands.run_command(command, arg, auth_env(ls), ask=ask)
         if command in protocol.CHANGES_STATUS and isinstance(answer, dict) and answer.get("ok"):
             after_change(ls)
         return answer
 
     handler.__doc__ = f"``{command}`` (see ``docs/CONTRACTS.md``)."
     return handler
-
-
-async def ask_user(ls: QwenLanguageServer, question: Any) -> bool:
-    """Ask a yes/no :class:`~qwen_ls.auth.sign_out.Question` with ``window/showMessageRequest``.
-
-    No answer (dismissed, or a client that cannot ask) counts as "no": nothing is removed
-    without a yes.
-    """
-    try:
-        answer = await ls.window_show_message_request_async(
-            types.ShowMessageRequestParams(
-                type=types.MessageType.Warning,
-                message=question.message,
-                actions=[types.MessageActionItem(title=question.yes),
-                         types.MessageActionItem(title=question.no)],
-            )
-        )
-    except Exception as exc:
-        logger.info("could not ask the user: %s", exc)
-        return False
-    return answer is not None and answer.title == question.yes
 
 
 MOVE_ACTION = "Move the key"

@@ -321,8 +321,9 @@ class QwenLanguageServer(LanguageServer):
             logger.warning("could not show a message: %s", message)
 
     async def confirm(self, message: str, action: str,
-                      kind: types.MessageType = types.MessageType.Info) -> bool:
-        """Ask with ``window/showMessageRequest`` (``action`` / "Cancel"); ``True`` for ``action``.
+                      kind: types.MessageType = types.MessageType.Info,
+                      decline: str = "Cancel") -> bool:
+        """Ask with ``window/showMessageRequest`` (``action`` / ``decline``); True for ``action``.
 
         No answer, a dismissed question or a client that cannot ask all count as "no".
         """
@@ -331,7 +332,7 @@ class QwenLanguageServer(LanguageServer):
                 types.ShowMessageRequestParams(
                     type=kind, message=redact(message),
                     actions=[types.MessageActionItem(title=action),
-                             types.MessageActionItem(title="Cancel")],
+                             types.MessageActionItem(title=decline)],
                 )
             )
         except Exception as exc:
