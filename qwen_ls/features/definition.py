@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
@@ -26,6 +24,7 @@ from qwen_ls.settings.registry import (
     find_model,
     selected_auth_type,
 )
+from qwen_ls.settings.scopes import same_path
 
 
 def is_model_reference(path: JsonPath) -> bool:
@@ -66,7 +65,7 @@ def entry_location(
 ) -> types.Location | None:
     """Where an entry's ``id`` is written (this document or another scope file)."""
     path = ("modelProviders", entry.provider, entry.index, "id")
-    if entry.path is None or (ctx.path is not None and _same(entry.path, ctx.path)):
+    if entry.path is None or (ctx.path is not None and same_path(entry.path, ctx.path)):
         target, target_uri = doc, uri
     else:
         target = other_document(files, entry.path)
@@ -77,13 +76,6 @@ def entry_location(
     if node is None:
         return None
     return types.Location(uri=target_uri, range=to_range(target.lines, node.span, flags.encoding))
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a == b or a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def definition(
@@ -137,7 +129,7 @@ def definition(
         if source.kind == "settings-env":
             target = (
                 doc
-                if ctx.path is not None and _same(source.path, ctx.path)
+                if ctx.path is not None and same_path(source.path, ctx.path)
                 else other_document(files, source.path)
             )
             member = target.node_at_path(("env", node.value)) if target is not None else None

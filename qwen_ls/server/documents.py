@@ -135,16 +135,7 @@ def is_settings_path(path: Path, environ: Mapping[str, str], roots: list[Path]) 
     except Exception:
         logger.exception("could not compute the scope paths")
         return False
-    return any(c is not None and _same(c, path) for c in candidates)
-
-
-def _same(a: Path, b: Path) -> bool:
-    if a == b:
-        return True
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    return any(c is not None and scopes.same_path(c, path) for c in candidates)
 
 
 class Documents:
@@ -288,7 +279,7 @@ class Documents:
         paths: list[Path] = []
         try:
             for p in scopes.settings_paths(doc.workspace, self.environ).values():
-                if p is not None and (doc.path is None or not _same(p, doc.path)):
+                if p is not None and (doc.path is None or not scopes.same_path(p, doc.path)):
                     paths.append(p)
         except Exception:
             logger.exception("could not compute the scope paths")
