@@ -27,7 +27,6 @@ complete and before the rename, as a power cut would.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 import logging
@@ -41,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import JsonPath, TextEdit
 
 logger = logging.getLogger(__name__)
@@ -616,35 +616,14 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     return bom + current
 
 
-def diff_edits(base: str, new: str) -> list[TextEdit]:
-    """Express ``base`` → ``new`` as line-granular, non-overlapping edits on ``base``.
+def _edits(base: str, new: str) -> list[TextEdit]:
+    """``base`` → ``new`` as the edits of a :class:`WriteOutcome`: one, or none when equal.
 
-    Parameters
-    ----------
-    base
-        The original text.
-    new
-        The edited text.
-
-    Returns
-    -------
-    list[TextEdit]
-        Edits in document order with code-point offsets into ``base``.
+    :func:`~qwen_ls.jsonc.edits.changed_span` is the one text diff: an open buffer gets one edit
+    from the first to the last changed character, and the editor keeps the text around it as it was.
     """
-    if base == new:
-        return []
-    a = base.splitlines(keepends=True)
-    b = new.splitlines(keepends=True)
-    starts = [0]
-    for line in a:
-        starts.append(starts[-1] + len(line))
-    result: list[TextEdit] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        result.append(TextEdit(starts[i1], starts[i2], "".join(b[j1:j2])))
-    return result
+    edit = changed_span(base, new)
+    return [edit] if edit is not None else []
 
 
 class SettingsStore:
@@ -716,7 +695,7 @@ class SettingsStore:
         if refusal:
             raise StoreError(refusal)
         new = apply_changes(base, changes)
-        edits = diff_edits(base, new)
+        edits = _edits(base, new)
         if not edits:
             return WriteOutcome(path, changed=False, via_editor=True, text=base)
         if not await self.sink.apply(path, edits, base):
@@ -756,7 +735,7 @@ class SettingsStore:
                 logger.info("%s changed on disk during a write; re-applying the edit", path)
                 continue
             return WriteOutcome(
-                path, changed=True, created=created, edits=diff_edits(base_text, new), text=new,
+                path, changed=True, created=created, edits=_edits(base_text, new), text=new,
                 target=target,
             )
         raise StoreError(
@@ -868,7 +847,7 @@ def replace_text(path: Path, base: str, new: str, *, workspace: Path | None = No
             f"{path} changed on disk while qwen-ls was fixing it; nothing was written."
         )
     atomic_write_bytes(target, new.encode("utf-8"), check=unchanged, workspace=workspace)
-    return WriteOutcome(path, changed=True, edits=diff_edits(base, new), text=new, target=target)
+    return WriteOutcome(path, changed=True, edits=_edits(base, new), text=new, target=target)
 
 
 # --------------------------------------------------------------------------------------------

@@ -534,7 +534,10 @@ def _cut_member(text: str, start: int, end: int, next_start: int | None = None) 
 def changed_span(old: str, new: str) -> TextEdit | None:
     """Return the single edit that turns ``old`` into ``new`` (common prefix and suffix kept).
 
-    Binary search over slice comparisons keeps this at C speed on a 1 MB text.
+    The one text diff of qwen-ls: the incremental re-parse, formatting, code actions and the
+    store's edits to open buffers all use it. Binary search over slice comparisons keeps this at C
+    speed on a 1 MB text. The edit never starts or ends between the two characters of a CRLF: an
+    LSP position cannot point there.
 
     Parameters
     ----------
@@ -557,6 +560,9 @@ def changed_span(old: str, new: str) -> TextEdit | None:
         else:
             hi = mid - 1
     prefix = lo
+    after = (old[prefix : prefix + 1], new[prefix : prefix + 1])
+    if prefix and old[prefix - 1] == "\r" and "\n" in after:
+        prefix -= 1  # the CR goes into the edit with its LF
     lo, hi = 0, limit - prefix
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -565,4 +571,8 @@ def changed_span(old: str, new: str) -> TextEdit | None:
         else:
             hi = mid - 1
     suffix = lo
+    old_end, new_end = len(old) - suffix, len(new) - suffix
+    before = (old[old_end - 1 : old_end], new[new_end - 1 : new_end])
+    if suffix and old[old_end] == "\n" and "\r" in before:
+        suffix -= 1  # the LF goes into the edit with its CR
     return TextEdit(prefix, len(old) - suffix, new[prefix : len(new) - suffix])
