@@ -18,7 +18,7 @@ changed on disk between read and rename is detected and the change is re-applied
 content, never overwritten blindly. A disk that refuses the write (full, read-only, permission
 denied) raises :class:`StoreWriteError` (a :class:`StoreError` and an :class:`OSError`) whose
 message names the file, the reason and that nothing was written; the temp file is removed.
-:func:`snapshot` / :func:`restore` let a multi-file operation undo its first writes.
+:func:`backup` / :func:`restore` let a multi-file operation undo its first writes.
 
 Fault injection for tests: :data:`_rename` can be replaced, and the environment variable
 ``QWEN_LS_FAILPOINT=crash-before-rename`` makes the process exit abruptly after the temp file is
@@ -1032,8 +1032,12 @@ def remove_env_var(path: Path, name: str, *, workspace: Path | None = None) -> b
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A file's bytes and mode before a multi-file operation, to undo it (see :func:`restore`)."""
+class FileBackup:
+    """A file's bytes and mode before a multi-file operation, to undo it (see :func:`restore`).
+
+    Not the server's ``documents.Snapshot`` (the analysis of one document version): one name,
+    one thing.
+    """
 
     path: Path
     data: bytes | None
@@ -1043,7 +1047,7 @@ class Snapshot:
     """Folders above the file that did not exist yet (deepest first)."""
 
 
-def snapshot(path: Path, *, workspace: Path | None = None) -> Snapshot:
+def backup(path: Path, *, workspace: Path | None = None) -> FileBackup:
     """Record the current content and mode of ``path`` (the symlink target) for :func:`restore`.
 
     ``workspace`` as for :func:`guard_target`: a link out of the workspace is refused here,
@@ -1058,15 +1062,15 @@ def snapshot(path: Path, *, workspace: Path | None = None) -> Snapshot:
         missing.append(folder)
         folder = folder.parent
     try:
-        return Snapshot(target, safeio.read_bytes(target), stat.S_IMODE(os.stat(target).st_mode))
+        return FileBackup(target, safeio.read_bytes(target), stat.S_IMODE(os.stat(target).st_mode))
     except (FileNotFoundError, NotADirectoryError):
-        return Snapshot(target, None, None, tuple(missing))
+        return FileBackup(target, None, None, tuple(missing))
     except OSError as exc:
         raise StoreError(f"Could not read {target}: {exc.strerror}; nothing was written.") from exc
 
 
-def restore(snap: Snapshot) -> None:
-    """Put a file back as :func:`snapshot` found it (delete it, and folders created for it).
+def restore(snap: FileBackup) -> None:
+    """Put a file back as :func:`backup` found it (delete it, and folders created for it).
 
     Raises
     ------
