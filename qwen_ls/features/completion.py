@@ -31,7 +31,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, Location
 from qwen_ls.jsonc.types import JsonPath, Span
@@ -79,7 +78,7 @@ def complete(
     types.CompletionList
         Possibly empty; never raises on odd input.
     """
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or loc.replace_span is None:
         return EMPTY
     if not doc.text.strip():

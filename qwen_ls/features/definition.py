@@ -13,7 +13,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import Files, other_document, to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.hover import split_selector
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex
@@ -109,7 +108,7 @@ def definition(
     list[types.Location]
         Zero or one location.
     """
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or not loc.path or (loc.on_key and loc.in_string):
         return []
     path = tuple(loc.path)

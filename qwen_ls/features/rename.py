@@ -17,7 +17,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import Files, other_document, to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.definition import is_model_reference, registry_of, resolve_reference
 from qwen_ls.features.hover import split_selector
 from qwen_ls.features.options import ClientFlags
@@ -30,7 +29,7 @@ from qwen_ls.settings.scopes import same_path
 
 def _target(doc: JsonDocument, ctx: AnalysisContext, offset: int) -> tuple[ModelEntry, Span] | None:
     """The entry being renamed and the span of the id text under the cursor."""
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or not loc.path or (loc.on_key and loc.in_string):
         return None
     path = tuple(loc.path)

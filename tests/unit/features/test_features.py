@@ -9,10 +9,11 @@ import pytest
 from lsprotocol import types
 
 from qwen_ls.analysis import analyze, build_context
-from qwen_ls.features import code_actions, completion, cursor, diagnostics, hover
+from qwen_ls.features import code_actions, completion, diagnostics, hover
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import parse
 from qwen_ls.jsonc.edits import changed_span
+from qwen_ls.jsonc.locate import scan
 from qwen_ls.server.config import parse_options
 
 VSCODE = ClientFlags(encoding="utf-16", snippets=True, markdown=True, hierarchical_symbols=True)
@@ -95,7 +96,7 @@ def test_fast_locate_matches_the_scan():
     text = json.dumps({"ui": {"theme": "x"}, "modelProviders": {"openai": entries}}, indent=2)
     doc = parse(text)
     for offset in range(0, len(text), 5):
-        a, b = doc.locate(offset), cursor.locate(doc, offset)
+        a, b = scan(doc, offset), doc.locate(offset)
         assert (a.path, a.on_key, a.replace_span, a.container_path, a.after_value) == \
             (b.path, b.on_key, b.replace_span, b.container_path, b.after_value)
 
