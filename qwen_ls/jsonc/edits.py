@@ -70,18 +70,27 @@ def _own_line(text: str, offset: int) -> bool:
     return text[_line_start(text, offset) : offset].strip(" \t") == ""
 
 
-def _skip_trivia(text: str, pos: int) -> int:
-    """Index of the next character that is not whitespace or a comment."""
+def _skip_trivia(text: str, pos: int, *, line: bool = False) -> int:
+    """Index of the next character that is not whitespace or a comment.
+
+    With ``line``, only the trivia that ends on this line: stop before a line break, after a
+    ``//`` comment, and before a block comment that spans lines.
+    """
     n = len(text)
+    blanks = " \t" if line else " \t\r\n"
     while pos < n:
         ch = text[pos]
-        if ch in " \t\r\n":
+        if ch in blanks:
             pos += 1
         elif text.startswith("//", pos):
             while pos < n and text[pos] not in "\r\n":
                 pos += 1
+            if line:
+                break
         elif text.startswith("/*", pos):
             end = text.find("*/", pos + 2)
+            if line and (end < 0 or "\n" in text[pos:end] or "\r" in text[pos:end]):
+                break
             pos = n if end < 0 else end + 2
         else:
             break
@@ -90,23 +99,7 @@ def _skip_trivia(text: str, pos: int) -> int:
 
 def _end_of_line_trivia(text: str, pos: int) -> int:
     """Skip spaces and comments that end on this line; stop before a line break or a token."""
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        if ch in " \t":
-            pos += 1
-        elif text.startswith("//", pos):
-            while pos < n and text[pos] not in "\r\n":
-                pos += 1
-            break
-        elif text.startswith("/*", pos):
-            end = text.find("*/", pos + 2)
-            if end < 0 or "\n" in text[pos:end] or "\r" in text[pos:end]:
-                break
-            pos = end + 2
-        else:
-            break
-    return pos
+    return _skip_trivia(text, pos, line=True)
 
 
 def _after_line_break(text: str, pos: int) -> int:
