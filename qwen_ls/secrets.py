@@ -264,6 +264,16 @@ def _is_placeholder(value: str) -> bool:
                              r"|false|none|bearer|basic|\(not set\)", v, re.IGNORECASE))
 
 
+def names_a_secret(name: str) -> bool:
+    """Tell whether a member or variable called ``name`` holds a secret (``apiKey``, ``DB_PWD``).
+
+    The test :func:`redact` applies to ``name: value`` pairs, for a caller that shows a value
+    without its name (the outline's detail of ``"OPENAI_API_KEY": "hunter2hunter2"``), where
+    :func:`redact` alone sees no name and no key shape.
+    """
+    return bool(_SECRET_NAME_RE.fullmatch(name))
+
+
 def looks_like_secret(value: str) -> bool:
     """Tell whether a string looks like a key or token rather than a variable name."""
     v = value.strip()

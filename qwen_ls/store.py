@@ -18,7 +18,7 @@ changed on disk between read and rename is detected and the change is re-applied
 content, never overwritten blindly. A disk that refuses the write (full, read-only, permission
 denied) raises :class:`StoreWriteError` (a :class:`StoreError` and an :class:`OSError`) whose
 message names the file, the reason and that nothing was written; the temp file is removed.
-:func:`snapshot` / :func:`restore` let a multi-file operation undo its first writes.
+:func:`backup` / :func:`restore` let a multi-file operation undo its first writes.
 
 Fault injection for tests: :data:`_rename` can be replaced, and the environment variable
 ``QWEN_LS_FAILPOINT=crash-before-rename`` makes the process exit abruptly after the temp file is
@@ -27,7 +27,6 @@ complete and before the rename, as a power cut would.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 import logging
@@ -41,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.jsonc.types import JsonPath, TextEdit
 
 logger = logging.getLogger(__name__)
@@ -616,35 +616,14 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     return bom + current
 
 
-def diff_edits(base: str, new: str) -> list[TextEdit]:
-    """Express ``base`` → ``new`` as line-granular, non-overlapping edits on ``base``.
+def _edits(base: str, new: str) -> list[TextEdit]:
+    """``base`` → ``new`` as the edits of a :class:`WriteOutcome`: one, or none when equal.
 
-    Parameters
-    ----------
-    base
-        The original text.
-    new
-        The edited text.
-
-    Returns
-    -------
-    list[TextEdit]
-        Edits in document order with code-point offsets into ``base``.
+    :func:`~qwen_ls.jsonc.edits.changed_span` is the one text diff: an open buffer gets one edit
+    from the first to the last changed character, and the editor keeps the text around it as it was.
     """
-    if base == new:
-        return []
-    a = base.splitlines(keepends=True)
-    b = new.splitlines(keepends=True)
-    starts = [0]
-    for line in a:
-        starts.append(starts[-1] + len(line))
-    result: list[TextEdit] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        result.append(TextEdit(starts[i1], starts[i2], "".join(b[j1:j2])))
-    return result
+    edit = changed_span(base, new)
+    return [edit] if edit is not None else []
 
 
 class SettingsStore:
@@ -716,7 +695,7 @@ class SettingsStore:
         if refusal:
             raise StoreError(refusal)
         new = apply_changes(base, changes)
-        edits = diff_edits(base, new)
+        edits = _edits(base, new)
         if not edits:
             return WriteOutcome(path, changed=False, via_editor=True, text=base)
         if not await self.sink.apply(path, edits, base):
@@ -756,7 +735,7 @@ class SettingsStore:
                 logger.info("%s changed on disk during a write; re-applying the edit", path)
                 continue
             return WriteOutcome(
-                path, changed=True, created=created, edits=diff_edits(base_text, new), text=new,
+                path, changed=True, created=created, edits=_edits(base_text, new), text=new,
                 target=target,
             )
         raise StoreError(
@@ -868,7 +847,7 @@ def replace_text(path: Path, base: str, new: str, *, workspace: Path | None = No
             f"{path} changed on disk while qwen-ls was fixing it; nothing was written."
         )
     atomic_write_bytes(target, new.encode("utf-8"), check=unchanged, workspace=workspace)
-    return WriteOutcome(path, changed=True, edits=diff_edits(base, new), text=new, target=target)
+    return WriteOutcome(path, changed=True, edits=_edits(base, new), text=new, target=target)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1053,8 +1032,12 @@ def remove_env_var(path: Path, name: str, *, workspace: Path | None = None) -> b
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A file's bytes and mode before a multi-file operation, to undo it (see :func:`restore`)."""
+class FileBackup:
+    """A file's bytes and mode before a multi-file operation, to undo it (see :func:`restore`).
+
+    Not the server's ``documents.Snapshot`` (the analysis of one document version): one name,
+    one thing.
+    """
 
     path: Path
     data: bytes | None
@@ -1064,7 +1047,7 @@ class Snapshot:
     """Folders above the file that did not exist yet (deepest first)."""
 
 
-def snapshot(path: Path, *, workspace: Path | None = None) -> Snapshot:
+def backup(path: Path, *, workspace: Path | None = None) -> FileBackup:
     """Record the current content and mode of ``path`` (the symlink target) for :func:`restore`.
 
     ``workspace`` as for :func:`guard_target`: a link out of the workspace is refused here,
@@ -1079,15 +1062,15 @@ def snapshot(path: Path, *, workspace: Path | None = None) -> Snapshot:
         missing.append(folder)
         folder = folder.parent
     try:
-        return Snapshot(target, safeio.read_bytes(target), stat.S_IMODE(os.stat(target).st_mode))
+        return FileBackup(target, safeio.read_bytes(target), stat.S_IMODE(os.stat(target).st_mode))
     except (FileNotFoundError, NotADirectoryError):
-        return Snapshot(target, None, None, tuple(missing))
+        return FileBackup(target, None, None, tuple(missing))
     except OSError as exc:
         raise StoreError(f"Could not read {target}: {exc.strerror}; nothing was written.") from exc
 
 
-def restore(snap: Snapshot) -> None:
-    """Put a file back as :func:`snapshot` found it (delete it, and folders created for it).
+def restore(snap: FileBackup) -> None:
+    """Put a file back as :func:`backup` found it (delete it, and folders created for it).
 
     Raises
     ------

@@ -185,7 +185,7 @@ def build_context(
     layers = []
     try:
         for layer in scopes.load_layers(workspace, environ, open_texts=open_texts or {}):
-            if path is not None and layer.path is not None and _same(layer.path, path):
+            if path is not None and layer.path is not None and scopes.same_path(layer.path, path):
                 continue
             layers.append(layer)
     except Exception:  # never let a stray file break analysis
@@ -194,9 +194,3 @@ def build_context(
         scope=scope, path=path, workspace=workspace, environ=environ, layers=layers, trusted=trusted
     )
 
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return a == b

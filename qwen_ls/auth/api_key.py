@@ -27,10 +27,10 @@ from qwen_ls.store import (
     Change,
     InsertAt,
     StoreError,
+    backup,
     ensure_gitignored,
     restore,
     shown,
-    snapshot,
     write_env_var,
 )
 
@@ -208,10 +208,10 @@ async def sign_in(
     files: list[Path | None] = []
     snapshots = []
     try:
-        snapshots.append(snapshot(env_file, workspace=env.workspace))
+        snapshots.append(backup(env_file, workspace=env.workspace))
         files.append(write_env_var(env_file, env_key, key, workspace=env.workspace))
         if storage == "workspace" and env.workspace is not None:
-            snapshots.append(snapshot(Path(env.workspace) / ".gitignore",
+            snapshots.append(backup(Path(env.workspace) / ".gitignore",
                                       workspace=env.workspace))
             files.append(ensure_gitignored(Path(env.workspace), ".qwen/.env"))
         outcome = await env.store.update(settings_file, changes)

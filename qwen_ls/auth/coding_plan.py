@@ -44,9 +44,9 @@ from qwen_ls.store import (
     Change,
     InsertAt,
     StoreError,
+    backup,
     restore,
     shown,
-    snapshot,
     write_env_var,
 )
 
@@ -264,7 +264,7 @@ async def sign_in(
     env_file = env.qwen_home / ".env"
     before = None
     try:
-        before = snapshot(env_file, workspace=env.workspace) if storage == "env-file" else None
+        before = backup(env_file, workspace=env.workspace) if storage == "env-file" else None
         if storage == "env-file":
             files.append(write_env_var(env_file, ENV_KEY, key, workspace=env.workspace))
         outcome = await env.store.update(settings_file, changes)

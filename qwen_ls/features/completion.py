@@ -31,7 +31,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, Location
 from qwen_ls.jsonc.types import JsonPath, Span
@@ -79,7 +78,7 @@ def complete(
     types.CompletionList
         Possibly empty; never raises on odd input.
     """
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or loc.replace_span is None:
         return EMPTY
     if not doc.text.strip():
@@ -490,26 +489,17 @@ def _env_key_items(
         names = ctx.env(effective).names()
     except Exception:
         names = {}
+    # Variables the sources define first (shell variables only when they look like keys), then
+    # the conventional names nothing sets yet.
+    defined = [
+        (name, f"set in {source.label}", 0)
+        for name, source in sorted(names.items(), key=lambda kv: (kv[1].kind == "shell", kv[0]))
+        if source.kind != "shell" or re.search(r"(KEY|TOKEN|SECRET)", name)
+    ]
+    unset = [(name, "not set in any source", 500) for name in _conventional_env_keys()]
     items = []
     seen: set[str] = set()
-    # Variables the sources define first (shell variables only when they look like keys).
-    for name, source in sorted(names.items(), key=lambda kv: (kv[1].kind == "shell", kv[0])):
-        if source.kind == "shell" and not re.search(r"(KEY|TOKEN|SECRET)", name):
-            continue
-        seen.add(name)
-        items.append(
-            _value_item(
-                doc,
-                loc,
-                offset,
-                flags,
-                name,
-                detail=f"set in {source.label}",
-                kind=types.CompletionItemKind.Variable,
-                order=len(items),
-            )
-        )
-    for name in dict.fromkeys(_conventional_env_keys()):
+    for name, detail, base in defined + unset:
         if name in seen:
             continue
         seen.add(name)
@@ -520,9 +510,9 @@ def _env_key_items(
                 offset,
                 flags,
                 name,
-                detail="not set in any source",
+                detail=detail,
                 kind=types.CompletionItemKind.Variable,
-                order=500 + len(items),
+                order=base + len(items),
             )
         )
     return items

@@ -9,13 +9,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import Files, other_document, to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.hover import split_selector
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, LineIndex
@@ -26,6 +23,7 @@ from qwen_ls.settings.registry import (
     find_model,
     selected_auth_type,
 )
+from qwen_ls.settings.scopes import same_path
 
 
 def is_model_reference(path: JsonPath) -> bool:
@@ -66,7 +64,7 @@ def entry_location(
 ) -> types.Location | None:
     """Where an entry's ``id`` is written (this document or another scope file)."""
     path = ("modelProviders", entry.provider, entry.index, "id")
-    if entry.path is None or (ctx.path is not None and _same(entry.path, ctx.path)):
+    if entry.path is None or (ctx.path is not None and same_path(entry.path, ctx.path)):
         target, target_uri = doc, uri
     else:
         target = other_document(files, entry.path)
@@ -77,13 +75,6 @@ def entry_location(
     if node is None:
         return None
     return types.Location(uri=target_uri, range=to_range(target.lines, node.span, flags.encoding))
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a == b or a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def definition(
@@ -117,7 +108,7 @@ def definition(
     list[types.Location]
         Zero or one location.
     """
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or not loc.path or (loc.on_key and loc.in_string):
         return []
     path = tuple(loc.path)
@@ -137,7 +128,7 @@ def definition(
         if source.kind == "settings-env":
             target = (
                 doc
-                if ctx.path is not None and _same(source.path, ctx.path)
+                if ctx.path is not None and same_path(source.path, ctx.path)
                 else other_document(files, source.path)
             )
             member = target.node_at_path(("env", node.value)) if target is not None else None

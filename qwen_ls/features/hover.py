@@ -21,7 +21,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext, display
 from qwen_ls.features.common import markup, to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument
 from qwen_ls.jsonc.types import JsonPath
@@ -55,7 +54,7 @@ def hover(
     types.Hover | None
         ``None`` where there is nothing to say (whitespace, comments, unknown keys).
     """
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or not loc.path:
         return None
     path = tuple(loc.path)

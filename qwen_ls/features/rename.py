@@ -17,7 +17,6 @@ from lsprotocol import types
 
 from qwen_ls.analysis.context import AnalysisContext
 from qwen_ls.features.common import Files, other_document, to_range
-from qwen_ls.features.cursor import locate
 from qwen_ls.features.definition import is_model_reference, registry_of, resolve_reference
 from qwen_ls.features.hover import split_selector
 from qwen_ls.features.options import ClientFlags
@@ -25,11 +24,12 @@ from qwen_ls.jsonc import JsonDocument, Node
 from qwen_ls.jsonc.types import Span
 from qwen_ls.settings import known
 from qwen_ls.settings.registry import ModelEntry, protocols_for_auth
+from qwen_ls.settings.scopes import same_path
 
 
 def _target(doc: JsonDocument, ctx: AnalysisContext, offset: int) -> tuple[ModelEntry, Span] | None:
     """The entry being renamed and the span of the id text under the cursor."""
-    loc = locate(doc, offset)
+    loc = doc.locate(offset)
     if loc.in_comment or not loc.path or (loc.on_key and loc.in_string):
         return None
     path = tuple(loc.path)
@@ -43,7 +43,7 @@ def _target(doc: JsonDocument, ctx: AnalysisContext, offset: int) -> tuple[Model
             if (
                 m.provider == path[1]
                 and m.index == path[2]
-                and (ctx.path is None or m.path is None or _same(m.path, ctx.path))
+                and (ctx.path is None or m.path is None or same_path(m.path, ctx.path))
             ):
                 return m, inner
         return None
@@ -55,13 +55,6 @@ def _target(doc: JsonDocument, ctx: AnalysisContext, offset: int) -> tuple[Model
         start = inner.start + node.value.find(model_id)
         return entry, Span(start, start + len(model_id))
     return None
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a == b or a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def prepare_rename(
@@ -206,7 +199,7 @@ def rename(
         if (
             entry.path is not None
             and path is not None
-            and _same(entry.path, path)
+            and same_path(entry.path, path)
             or (entry.path is None and target is doc)
         ):
             id_node = target.node_at_path(("modelProviders", entry.provider, entry.index, "id"))

@@ -15,7 +15,7 @@ from lsprotocol import types
 from qwen_ls.features.common import to_range
 from qwen_ls.features.options import ClientFlags
 from qwen_ls.jsonc import JsonDocument, Node
-from qwen_ls.secrets import looks_like_secret, mask, redact
+from qwen_ls.secrets import looks_like_secret, mask, names_a_secret, redact
 
 _KIND = {
     "object": types.SymbolKind.Object,
@@ -84,9 +84,13 @@ def _models(doc: JsonDocument, provider: Node, flags: ClientFlags) -> list[types
 def _scalar_detail(node: Node) -> str | None:
     if node.kind in ("object", "array"):
         return None
-    # Values show in the outline: never an API key (env values, apiKey) in the clear.
+    # Values show in the outline: never an API key (env values, apiKey) in the clear, neither by
+    # its shape nor under a secret's name ("OPENAI_API_KEY": "hunter2hunter2").
     text = redact(node.text)
-    if node.kind == "string" and looks_like_secret(str(node.value)):
+    name = node.path[-1] if node.path else None
+    if node.kind == "string" and (
+        looks_like_secret(str(node.value)) or (isinstance(name, str) and names_a_secret(name))
+    ):
         text = '"' + mask(str(node.value)) + '"'
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -70,18 +70,27 @@ def _own_line(text: str, offset: int) -> bool:
     return text[_line_start(text, offset) : offset].strip(" \t") == ""
 
 
-def _skip_trivia(text: str, pos: int) -> int:
-    """Index of the next character that is not whitespace or a comment."""
+def _skip_trivia(text: str, pos: int, *, line: bool = False) -> int:
+    """Index of the next character that is not whitespace or a comment.
+
+    With ``line``, only the trivia that ends on this line: stop before a line break, after a
+    ``//`` comment, and before a block comment that spans lines.
+    """
     n = len(text)
+    blanks = " \t" if line else " \t\r\n"
     while pos < n:
         ch = text[pos]
-        if ch in " \t\r\n":
+        if ch in blanks:
             pos += 1
         elif text.startswith("//", pos):
             while pos < n and text[pos] not in "\r\n":
                 pos += 1
+            if line:
+                break
         elif text.startswith("/*", pos):
             end = text.find("*/", pos + 2)
+            if line and (end < 0 or "\n" in text[pos:end] or "\r" in text[pos:end]):
+                break
             pos = n if end < 0 else end + 2
         else:
             break
@@ -90,23 +99,7 @@ def _skip_trivia(text: str, pos: int) -> int:
 
 def _end_of_line_trivia(text: str, pos: int) -> int:
     """Skip spaces and comments that end on this line; stop before a line break or a token."""
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        if ch in " \t":
-            pos += 1
-        elif text.startswith("//", pos):
-            while pos < n and text[pos] not in "\r\n":
-                pos += 1
-            break
-        elif text.startswith("/*", pos):
-            end = text.find("*/", pos + 2)
-            if end < 0 or "\n" in text[pos:end] or "\r" in text[pos:end]:
-                break
-            pos = end + 2
-        else:
-            break
-    return pos
+    return _skip_trivia(text, pos, line=True)
 
 
 def _after_line_break(text: str, pos: int) -> int:
@@ -534,7 +527,10 @@ def _cut_member(text: str, start: int, end: int, next_start: int | None = None) 
 def changed_span(old: str, new: str) -> TextEdit | None:
     """Return the single edit that turns ``old`` into ``new`` (common prefix and suffix kept).
 
-    Binary search over slice comparisons keeps this at C speed on a 1 MB text.
+    The one text diff of qwen-ls: the incremental re-parse, formatting, code actions and the
+    store's edits to open buffers all use it. Binary search over slice comparisons keeps this at C
+    speed on a 1 MB text. The edit never starts or ends between the two characters of a CRLF: an
+    LSP position cannot point there.
 
     Parameters
     ----------
@@ -557,6 +553,9 @@ def changed_span(old: str, new: str) -> TextEdit | None:
         else:
             hi = mid - 1
     prefix = lo
+    after = (old[prefix : prefix + 1], new[prefix : prefix + 1])
+    if prefix and old[prefix - 1] == "\r" and "\n" in after:
+        prefix -= 1  # the CR goes into the edit with its LF
     lo, hi = 0, limit - prefix
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -565,4 +564,8 @@ def changed_span(old: str, new: str) -> TextEdit | None:
         else:
             hi = mid - 1
     suffix = lo
+    old_end, new_end = len(old) - suffix, len(new) - suffix
+    before = (old[old_end - 1 : old_end], new[new_end - 1 : new_end])
+    if suffix and old[old_end] == "\n" and "\r" in before:
+        suffix -= 1  # the LF goes into the edit with its CR
     return TextEdit(prefix, len(old) - suffix, new[prefix : len(new) - suffix])

@@ -2,11 +2,16 @@
 
 The locator scans tokens from the start of the text to the cursor with a small stack machine (the
 same recovery rules as the tolerant parser), so it works in documents such as
-``{"model": {"na`` where no tree can be trusted.
+``{"model": {"na`` where no tree can be trusted. That scan costs ~130 ms at the end of a 1.4 MB
+file, so :func:`locate` first asks tree-sitter (when it parsed the document without error) for the
+innermost object or array around the cursor, at C speed, scans that container's text alone and
+shifts paths and spans back. Broken documents (typing in progress) get the full scan, which is
+what it is for. One locator: ``JsonDocument.locate`` and every feature call :func:`locate`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,8 +86,8 @@ def _value_done(stack: list[_Frame]) -> None:
             top.index += 1
 
 
-def locate(doc: JsonDocument, offset: int) -> Location:
-    """Describe the cursor position ``offset`` in ``doc``.
+def scan(doc: JsonDocument, offset: int) -> Location:
+    """Describe the cursor position ``offset`` in ``doc`` by scanning its tokens from the start.
 
     Parameters
     ----------
@@ -206,3 +211,89 @@ def _between(doc: JsonDocument, stack: list[_Frame], offset: int, root_done: boo
         return Location(path, False, "", frame.path, doc.node_at_path(path), False, here)
     return Location(frame.path, False, "", frame.path, doc.node_at_path(frame.path), False, here,
                     after_value=True)
+
+
+_SMALL = 4096
+"""Below this many characters the plain scan is already cheap."""
+
+
+def _ts_path(doc: JsonDocument, node) -> JsonPath | None:  # noqa: ANN001 - tree_sitter.Node
+    """The JSON path of a tree-sitter value node, walking up its ancestors."""
+    parts: list[str | int] = []
+    text = doc.text
+    to_cp = doc.byte_map.to_cp
+    while True:
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type == "document":
+            break
+        if parent.type == "pair":
+            key = parent.child_by_field_name("key")
+            if key is None:
+                return None
+            raw = text[to_cp(key.start_byte) : to_cp(key.end_byte)]
+            parts.append(raw[1:-1] if "\\" not in raw else decode_string(raw))
+            node = parent.parent
+            if node is None or node.type != "object":
+                return None
+            continue
+        if parent.type == "array":
+            index = 0
+            for item in parent.named_children:
+                if item.type == "comment":
+                    continue
+                if item.id == node.id:
+                    break
+                index += 1
+            parts.append(index)
+            node = parent
+            continue
+        return None
+    return tuple(reversed(parts))
+
+
+def locate(doc: JsonDocument, offset: int) -> Location:
+    """Describe the cursor position ``offset`` in ``doc`` (:func:`scan`'s answer, but faster).
+
+    The time follows the size of the enclosing container, not of the text before the cursor.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+    offset
+        Code-point offset of the cursor.
+
+    Returns
+    -------
+    Location
+        Where the cursor is.
+    """
+    if len(doc.text) < _SMALL or not doc.tree_ok:
+        return scan(doc, offset)
+    byte = doc.byte_map.to_byte(offset)
+    node = doc.tree.root_node.descendant_for_byte_range(byte, byte)
+    to_cp = doc.byte_map.to_cp
+    while node is not None and not (
+        node.type in ("object", "array") and to_cp(node.start_byte) < offset < to_cp(node.end_byte)
+    ):
+        node = node.parent
+    if node is None:
+        return scan(doc, offset)
+    base = _ts_path(doc, node)
+    if base is None:
+        return scan(doc, offset)
+    start, end = to_cp(node.start_byte), to_cp(node.end_byte)
+    from qwen_ls.jsonc.document import parse
+
+    loc = scan(parse(doc.text[start:end]), offset - start)
+    path = base + tuple(loc.path)
+    span = loc.replace_span
+    return dataclasses.replace(
+        loc,
+        path=path,
+        container_path=base + tuple(loc.container_path),
+        node=doc.node_at_path(path) if loc.node is not None else None,
+        replace_span=Span(span.start + start, span.end + start) if span is not None else None,
+    )

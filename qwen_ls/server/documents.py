@@ -1,10 +1,11 @@
 """Open documents, which of them qwen-ls manages, and their analysis cached by version.
 
-Text sync is Full (see ``pygls-practice.md`` §2: pygls' ``TextDocument`` splits lines with
-``str.splitlines``, so an incremental change after a U+2028 lands at the wrong place). The server
-keeps its own copy of each managed document's text, re-parses it once per version (passing the
-changed span to the parser so tree-sitter can re-parse incrementally) and converts positions with
-the document's own :class:`~qwen_ls.jsonc.LineIndex`.
+Text sync is Incremental, applied to the server's own copy of each managed document's text, never
+to pygls' copy (see ``pygls-practice.md`` §2: pygls' ``TextDocument`` splits lines with
+``str.splitlines``, so an incremental change after a U+2028 would land at the wrong place there).
+The server re-parses that text once per version (passing the changed span to the parser so
+tree-sitter can re-parse incrementally) and converts positions with the document's own
+:class:`~qwen_ls.jsonc.LineIndex`.
 
 The analysis of a document depends on three things, and is cached on all three:
 
@@ -134,16 +135,7 @@ def is_settings_path(path: Path, environ: Mapping[str, str], roots: list[Path]) 
     except Exception:
         logger.exception("could not compute the scope paths")
         return False
-    return any(c is not None and _same(c, path) for c in candidates)
-
-
-def _same(a: Path, b: Path) -> bool:
-    if a == b:
-        return True
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    return any(c is not None and scopes.same_path(c, path) for c in candidates)
 
 
 class Documents:
@@ -208,10 +200,7 @@ class Documents:
         doc.text = text
         if old_doc is not None:
             edit = edit or changed_span(old_doc.text, text)
-            try:
-                doc.doc = parse(text, previous=old_doc, edit=edit) if edit else old_doc
-            except TypeError:  # a parser without incremental support
-                doc.doc = parse(text)
+            doc.doc = parse(text, previous=old_doc, edit=edit) if edit else old_doc
         return doc
 
     def close(self, uri: str) -> ManagedDocument | None:
@@ -290,7 +279,7 @@ class Documents:
         paths: list[Path] = []
         try:
             for p in scopes.settings_paths(doc.workspace, self.environ).values():
-                if p is not None and (doc.path is None or not _same(p, doc.path)):
+                if p is not None and (doc.path is None or not scopes.same_path(p, doc.path)):
                     paths.append(p)
         except Exception:
             logger.exception("could not compute the scope paths")

@@ -17,20 +17,12 @@ from lsprotocol import types
 from qwen_ls.features.common import to_range
 from qwen_ls.jsonc import LineIndex
 from qwen_ls.jsonc.types import Span, TextEdit
+from qwen_ls.settings.scopes import same_path
 
 if TYPE_CHECKING:
     from qwen_ls.server.server import QwenLanguageServer
 
 logger = logging.getLogger(__name__)
-
-
-def _same(a: Path, b: Path) -> bool:
-    if a == b:
-        return True
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 class ServerFiles:
@@ -41,7 +33,7 @@ class ServerFiles:
 
     def _open(self, path: Path):  # noqa: ANN202 - ManagedDocument | None
         for doc in self.ls.documents.managed():
-            if doc.path is not None and _same(doc.path, Path(path)):
+            if doc.path is not None and same_path(doc.path, Path(path)):
                 return doc
         return None
 

@@ -81,11 +81,24 @@ def _system_settings_path(environ: Mapping[str, str], platform: str) -> Path:
     return Path(SYSTEM_SETTINGS_DEFAULTS["linux"])
 
 
-def _same_path(a: Path, b: Path) -> bool:
+def same_path(a: Path | str, b: Path | str) -> bool:
+    """Tell whether ``a`` and ``b`` name the same file once symlinks and ``..`` are resolved.
+
+    The one answer to "is this the file of that scope": scopes, the open documents, definition,
+    rename and the analysis context all ask it, and must agree, or a file is the user scope in
+    one place and a stranger in another. Equal paths are the same without touching the disk.
+    ``os.path.realpath`` rather than ``Path.resolve``: on Python 3.11 ``resolve`` raises
+    ``RuntimeError`` on a symlink loop (a hostile workspace can hold one), ``realpath`` leaves the
+    loop unresolved. A path that cannot be resolved at all (a NUL byte) compares by its
+    normalised text. Case follows the platform's ``Path`` equality (folded on Windows only).
+    """
+    a, b = Path(a), Path(b)
+    if a == b:
+        return True
     try:
-        return os.path.realpath(a) == os.path.realpath(b)
-    except OSError:
-        return os.path.normpath(a) == os.path.normpath(b)
+        return Path(os.path.realpath(a)) == Path(os.path.realpath(b))
+    except (OSError, ValueError):
+        return Path(os.path.normpath(a)) == Path(os.path.normpath(b))
 
 
 def project_folder(folder: Path | None, environ: Mapping[str, str]) -> Path | None:
@@ -113,7 +126,7 @@ def project_folder(folder: Path | None, environ: Mapping[str, str]) -> Path | No
     not_projects = [qwen_home(environ)]
     if home is not None:
         not_projects += [home, home / QWEN_DIR]
-    if any(_same_path(folder, p) for p in not_projects):
+    if any(same_path(folder, p) for p in not_projects):
         return None
     return folder
 
@@ -164,7 +177,7 @@ def settings_paths(
     )
     home = home_dir(environ)
     ws: Path | None = None
-    if workspace is not None and not (home is not None and _same_path(workspace, home)):
+    if workspace is not None and not (home is not None and same_path(workspace, home)):
         ws = Path(workspace) / QWEN_DIR / SETTINGS_FILE
     return {
         "system-defaults": system_defaults,
@@ -194,7 +207,7 @@ def scope_of(path: Path, workspace: Path | None, environ: Mapping[str, str]) -> 
     paths = settings_paths(workspace, environ)
     for scope in reversed(SCOPES):
         candidate = paths.get(scope)
-        if candidate is not None and _same_path(Path(path), candidate):
+        if candidate is not None and same_path(Path(path), candidate):
             return scope
     return None
 

@@ -14,6 +14,7 @@ from qwen_ls.jsonc import TextEdit, parse
 from qwen_ls.jsonc.edits import (
     EditError,
     apply_edits,
+    changed_span,
     insert_array_item,
     remove_value,
     rename_key,
@@ -192,3 +193,18 @@ def test_remove_value_property(value, data, multiline):
     expected = dict(value)
     del expected[key]
     assert json.loads(out) == expected
+
+
+@pytest.mark.parametrize("old, new", [
+    ("a\r\nb", "a\nb"),                      # CRLF → LF
+    ("a\nb", "a\r\nb"),                      # LF → CRLF
+    ("{\r\n}", '{\r\n  "k": 1\r\n}'),       # an insertion after a CRLF line
+    ('{\r\n  "k": 1\r\n}', "{\r\n}"),
+    ("x\r\n", "x\r\r\n"),
+    ("\r\n", "\r\r\n"),
+])
+def test_changed_span_never_splits_a_crlf(old, new):
+    edit = changed_span(old, new)
+    assert old[:edit.start] + edit.new_text + old[edit.end:] == new
+    for offset in (edit.start, edit.end):  # an LSP position cannot point between CR and LF
+        assert not (0 < offset < len(old) and old[offset - 1] == "\r" and old[offset] == "\n")

@@ -98,6 +98,27 @@ def test_scope_of(home, ws, tmp_path):
     assert scopes.scope_of(ws / "settings.json", ws, e) is None
 
 
+def test_same_path_follows_links_and_dots(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    assert scopes.same_path(real / "settings.json", tmp_path / "link" / "settings.json")
+    assert scopes.same_path(real / "x" / ".." / "settings.json", str(real / "settings.json"))
+    assert not scopes.same_path(real / "settings.json", real / "Settings.json")
+    assert not scopes.same_path(real / "settings.json", tmp_path / "settings.json")
+
+
+def test_same_path_survives_a_symlink_loop_and_a_nul_byte(tmp_path):
+    # Path.resolve() raises RuntimeError on a loop (Python 3.11): a hostile workspace can hold one.
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert scopes.same_path(tmp_path / "a", tmp_path / "a")
+    assert not scopes.same_path(tmp_path / "a", tmp_path / "c")
+    assert scopes.scope_of(tmp_path / "a", tmp_path, {"HOME": str(tmp_path)}) is None
+    assert not scopes.same_path(tmp_path / "x\0y", tmp_path / "x")
+    assert scopes.same_path(tmp_path / "x\0y" / ".." / "z", tmp_path / "z")
+
+
 # ---- reading ---------------------------------------------------------------------------
 
 
