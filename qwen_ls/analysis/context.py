@@ -103,7 +103,8 @@ class AnalysisContext:
             merged = {"env": settings_env} if isinstance(settings_env, Mapping) else {}
             if isinstance(excluded, list):
                 merged["advanced"] = {"excludedEnvVars": excluded}
-            cached = env_mod.resolve_env(self.workspace, self.environ, merged, trusted=self.trusted)
+            cached = env_mod.resolve_env(self.workspace, self.environ, merged, trusted=self.trusted,
+                                         layers=self.layers)
             if len(self._env_cache) > 8:
                 self._env_cache.clear()
             self._env_cache[key] = cached

@@ -170,14 +170,17 @@ def rename(
     Returns
     -------
     types.WorkspaceEdit | None
-        Edits per file, or ``None`` when nothing here can be renamed.
+        Edits per file, or ``None`` when nothing here can be renamed or the provider already
+        declares ``new_name``.
     """
     found = _target(doc, ctx, offset)
     new_name = new_name.strip()
     if found is None or not new_name:
         return None
     entry, _ = found
-    _, effective = registry_of(doc, ctx)
+    registry, effective = registry_of(doc, ctx)
+    if any(m.provider == entry.provider and m.id == new_name and m is not entry for m in registry):
+        return None  # two entries with one id: the CLI would only ever pick the first
     from qwen_ls.settings.registry import selected_auth_type
 
     auth = selected_auth_type(effective, ctx.environ)

@@ -81,9 +81,6 @@ def test_the_same_id_under_another_provider_is_left_alone(user, files):
     assert [m["id"] for m in us["modelProviders"]["anthropic"]] == ["gpt-5"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rename does not check the new id: renaming to an id the provider already declares makes "
-    "two entries with one id (the CLI then picks the first)"))
 def test_renaming_onto_an_id_already_declared_is_refused(user, files):
     doc, ctx = user.open(user.workspace_settings, WORKSPACE)
     assert renamed(user, doc, ctx, "qwen3-coder-plus", "gpt-5", files) is None
