@@ -78,20 +78,12 @@ class _Walk:
             return value
         return self.clean(self.serialize(value))
 
-    # _dict and _items handle strings and plain scalars inline (most of a message's values):
-    # the same result as clean(), without a call per value.
     def _dict(self, value: dict) -> dict:
         out = None
         for key, item in value.items():
             if key in KEEP_KEYS:
                 continue
-            kind = type(item)
-            if kind is str:
-                new = _safe(item) if item else item
-            elif kind is int or kind is bool or kind is float or item is None:
-                continue
-            else:
-                new = self.clean(item)
+            new = self.clean(item)
             if new is not item:
                 if out is None:
                     out = dict(value)
@@ -101,13 +93,7 @@ class _Walk:
     def _items(self, value: list | tuple) -> list | tuple:
         out = None
         for i, item in enumerate(value):
-            kind = type(item)
-            if kind is str:
-                new = _safe(item) if item else item
-            elif kind is int or kind is bool or kind is float or item is None:
-                continue
-            else:
-                new = self.clean(item)
+            new = self.clean(item)
             if new is not item:
                 if out is None:
                     out = list(value)
