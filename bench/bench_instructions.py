@@ -10,8 +10,12 @@ pygls.lsp.server'``:
 - ``open+pull <doc>``: the same plus ``initialized``, ``didOpen`` and one ``textDocument/diagnostic``
   right after it (the first analysis of a session), for ``typical``, ``large`` and ``many findings``.
 
-The difference between a case and ``initialize`` is the cost of the first diagnostics. Each run
-takes 20-60 s under valgrind. Run: ``.venv/bin/python bench/bench_instructions.py [--cases ...]``.
+The difference between a case and ``initialize`` is the cost of the first diagnostics. With
+``--edits N`` each document case is run again with ``N`` edits after the first pull (the
+benchmark's own edit: ``hideTips`` / ``maxRetries`` toggled, one incremental ``didChange``, then a
+``textDocument/diagnostic``), and the instructions per edit -> pull are printed: the figure behind
+"edit -> diagnostics (pull)" that load cannot move. Each run takes 20-90 s under valgrind. Run:
+``.venv/bin/python bench/bench_instructions.py [--cases ...] [--edits N]``.
 """
 
 from __future__ import annotations
@@ -44,7 +48,31 @@ def frame(messages: list[dict]) -> bytes:
     return out
 
 
-def stream(root: Path, doc: str | None) -> bytes:
+EDIT_AT = {"typical": ('"hideTips": ', "true", "false"), "large": ('"maxRetries": ', "3", "4"),
+           "many findings": ('"maxRetries": ', "3", "4")}  # as bench_anchor.perf_docs()
+
+
+def _edits(uri: str, text: str, doc: str, count: int) -> list[dict]:
+    """``count`` didChange + diagnostic pairs, toggling the benchmark's edit position."""
+    needle, a, b = EDIT_AT[doc]
+    out: list[dict] = []
+    for i in range(count):
+        base = text.index(needle) + len(needle)
+        cur, new = (a, b) if text.startswith(a, base) else (b, a)
+        line = text.count("\n", 0, base)
+        col = base - (text.rfind("\n", 0, base) + 1)  # ASCII up to here: UTF-16 = code points
+        text = text[:base] + new + text[base + len(cur):]
+        rng = {"start": {"line": line, "character": col},
+               "end": {"line": line, "character": col + len(cur)}}
+        out += [{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": {"uri": uri, "version": i + 2},
+                    "contentChanges": [{"range": rng, "text": new}]}},
+                {"jsonrpc": "2.0", "id": 100 + i, "method": "textDocument/diagnostic",
+                 "params": {"textDocument": {"uri": uri}}}]
+    return out
+
+
+def stream(root: Path, doc: str | None, edits: int = 0) -> bytes:
     caps = {"textDocument": {"diagnostic": {"dynamicRegistration": False},
                              "publishDiagnostics": {"relatedInformation": True}},
             "general": {"positionEncodings": ["utf-16"]}}
@@ -61,6 +89,7 @@ def stream(root: Path, doc: str | None) -> bytes:
                      "uri": path.as_uri(), "languageId": "jsonc", "version": 1, "text": text}}},
                  {"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic",
                   "params": {"textDocument": {"uri": path.as_uri()}}}]
+        msgs += _edits(path.as_uri(), text, doc, edits)
     msgs += [{"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
              {"jsonrpc": "2.0", "method": "exit"}]
     return frame(msgs)
@@ -80,6 +109,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", nargs="*", default=["floor", "initialize", *DOCS],
                         help="floor, initialize, typical, large, 'many findings'")
+    parser.add_argument("--edits", type=int, default=0,
+                        help="also run each document with this many edit -> pull after the first "
+                             "pull, and print the instructions per edit (default 0: not run)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
@@ -93,6 +125,7 @@ def main() -> int:
                "PYTHONPATH": str(REPO)}
         base = None
         print("| case | instructions | above initialize |\n|---|---|---|")
+        opened: dict[str, int] = {}
         for case in args.cases:
             if case == "floor":
                 count = instructions([PYTHON, "-c", "import pygls.lsp.server"], b"", env)
@@ -103,9 +136,20 @@ def main() -> int:
                 count = instructions([PYTHON, "-m", "qwen_ls"], stream(ws, doc), env)
                 if case == "initialize":
                     base = count
+                else:
+                    opened[case] = count
             extra = "" if base is None or case in ("floor", "initialize") else \
                 f"{(count - base) / 1e6:,.0f} M"
             print(f"| {case} | {count / 1e6:,.0f} M | {extra} |", flush=True)
+        if args.edits > 0 and opened:
+            print(f"\n| case | instructions with {args.edits} edits | per edit -> pull |\n"
+                  "|---|---|---|")
+            for case, first in opened.items():
+                ws = root / f"ws-{case.replace(' ', '-')}-edits"
+                ws.mkdir()
+                count = instructions([PYTHON, "-m", "qwen_ls"], stream(ws, case, args.edits), env)
+                print(f"| {case} | {count / 1e6:,.0f} M | "
+                      f"{(count - first) / args.edits / 1e6:,.1f} M |", flush=True)
     return 0
 
 

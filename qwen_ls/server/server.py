@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
 import os
 from collections.abc import Coroutine
@@ -102,11 +101,12 @@ class QwenProtocol(LanguageServerProtocol):
         if not data:
             return
         try:
-            payload = json.loads(json.dumps(data, default=self._serialize_message))
-        except (TypeError, ValueError):  # pygls reports what it cannot serialise itself
+            # No JSON round trip first: a pull answer of a large file is megabytes.
+            payload = sanitize(data, self._serialize_message)
+        except (TypeError, ValueError, RecursionError):  # pygls reports what it cannot serialise
             super()._send_data(data)
             return
-        super()._send_data(sanitize(payload))
+        super()._send_data(payload)
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
