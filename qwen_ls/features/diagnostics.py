@@ -85,7 +85,9 @@ def diagnostic_payloads(
     hrefs: dict[str, dict[str, str]] = {}  # one codeDescription per rule, shared
     # Thousands of findings can point at the same few .env files: each place is worked out
     # (URI, line) once and the dict shared, as the codeDescription is.
-    placed_related: dict[Related, dict[str, Any]] = {}
+    # A place in a file that cannot be read (a .env the CLI searched but that does not exist) is
+    # left out: the message names every file searched, and a link to no file opens nothing.
+    placed_related: dict[Related, dict[str, Any] | None] = {}
     out = []
     for f in findings:
         sl, sc = position(f.span.start, encoding)
@@ -109,11 +111,13 @@ def diagnostic_payloads(
         if flags.related_information and f.related and files is not None:
             related = []
             for r in f.related:
-                placed = placed_related.get(r)
-                if placed is None:
-                    placed = placed_related[r] = _related(r, lines_of(Path(r.path)), files,
-                                                          encoding)
-                related.append(placed)
+                if r not in placed_related:
+                    lines = lines_of(Path(r.path))
+                    placed_related[r] = (_related(r, lines, files, encoding)
+                                         if lines is not None else None)
+                placed = placed_related[r]
+                if placed is not None:
+                    related.append(placed)
             if related:
                 item["relatedInformation"] = related
         if f.data is not None:

@@ -147,3 +147,20 @@ def test_sign_in_action_for_the_rules_a_sign_in_solves():
     assert action.command.command == "qwen-ls.signIn"
     assert action.command.arguments == [{"code": "QLS402", "uri": "file:///x/.qwen/settings.json"}]
     assert code_actions.sign_in_actions(diags[:1], "file:///x") == []
+
+
+def test_related_places_in_files_that_do_not_exist_are_left_out(tmp_path):
+    # QLS402 names every .env file the CLI searched; only the ones that exist become links.
+    from qwen_ls.analysis.types import Finding, Related
+    from qwen_ls.features.common import MemoryFiles
+    from qwen_ls.jsonc.types import Span
+
+    here, gone = tmp_path / ".env", tmp_path / "sub" / ".env"
+    doc = parse('{"a": 1}\n')
+    finding = Finding("QLS402", "warning", "K is not set", Span(1, 4),
+                      related=[Related(gone, "K: searched here, no file"),
+                               Related(here, "K: searched here, not set", line=0)])
+    payload, = diagnostics.diagnostic_payloads(doc, [finding], VSCODE, MemoryFiles({here: "X=1\n"}))
+    assert [r["location"]["uri"] for r in payload["relatedInformation"]] == [here.as_uri()]
+    payload, = diagnostics.diagnostic_payloads(doc, [finding], VSCODE, MemoryFiles({}))
+    assert "relatedInformation" not in payload
