@@ -27,7 +27,7 @@ import {
 // Not re-exported by vscode-languageclient/node: the default UI of server-initiated progress.
 import { ProgressPart } from 'vscode-languageclient/lib/common/progressPart';
 import { exactFileGlob, userSettingsPath } from './common/paths';
-import { StatusChangedNotification, type AuthStatus } from './common/protocol';
+import { ServerCommands, StatusChangedNotification, type AuthStatus, type ProbeResult } from './common/protocol';
 import { failureMessage, isLaunch, type ServerLaunch } from './common/serverResolution';
 import { startFailure, tail } from './common/startFailure';
 import { errorText, type QwenLog } from './log';
@@ -78,6 +78,7 @@ export class QwenClient implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private readonly statusEmitter = new vscode.EventEmitter<AuthStatus>();
   private readonly stateEmitter = new vscode.EventEmitter<{ state: ClientState; reason?: string }>();
+  private readonly probeEmitter = new vscode.EventEmitter<ProbeResult>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Set while a command wants the server-initiated progress for itself (the OAuth flow). */
   private progressFollower: ((token: string | number) => void) | undefined;
@@ -85,6 +86,8 @@ export class QwenClient implements vscode.Disposable {
   /** Fires with every AuthStatus: `qwen/statusChanged` notifications and explicit refreshes. */
   readonly onStatus = this.statusEmitter.event;
   readonly onState = this.stateEmitter.event;
+  /** Fires with the result of a Test connection the server's code lens ran (not our own `execute`). */
+  readonly onLensProbe = this.probeEmitter.event;
 
   constructor(
     private readonly log: QwenLog,
@@ -209,7 +212,7 @@ export class QwenClient implements vscode.Disposable {
 
   async refreshStatus(): Promise<AuthStatus | undefined> {
     try {
-      const status = await this.send<AuthStatus>('qwen-ls.authStatus', {}, {});
+      const status = await this.send<AuthStatus>(ServerCommands.authStatus, {}, {});
       if (status && typeof status === 'object') {
         this.statusEmitter.fire(status);
         return status;
@@ -229,6 +232,7 @@ export class QwenClient implements vscode.Disposable {
     }
     this.statusEmitter.dispose();
     this.stateEmitter.dispose();
+    this.probeEmitter.dispose();
   }
 
   private async doStart(): Promise<void> {
@@ -330,6 +334,17 @@ export class QwenClient implements vscode.Disposable {
       traceOutputChannel: this.log.clientChannel,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: {},
+      middleware: {
+        // A code lens runs the server's command through the client, which drops the answer: keep
+        // the Test connection result and show it (commands.ts). Our own `execute` bypasses this.
+        executeCommand: async (command, args, next) => {
+          const answer: unknown = await next(command, args);
+          if (command === ServerCommands.testConnection && answer && typeof answer === 'object') {
+            this.probeEmitter.fire(answer as ProbeResult);
+          }
+          return answer;
+        },
+      },
       // Without this handler the client shows the bare error ("Cannot call write after a stream
       // was destroyed") in a second notification; doStart reports the failure once, with actions.
       initializationFailedHandler: (err) => {

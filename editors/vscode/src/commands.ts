@@ -14,48 +14,60 @@ import * as vscode from 'vscode';
 import type { QwenClient, ProgressValue } from './client';
 import { parseDeviceProgress, type DeviceCode } from './common/deviceProgress';
 import { modelPickEntries, type PickRow } from './common/modelPicks';
-import { qwenHome, tildify, userSettingsPath, workspaceSettingsPath } from './common/paths';
+import {
+  EDIT,
+  OPEN_SETTINGS,
+  SAVE_ANYWAY,
+  SET_THE_KEY,
+  SHOW_OUTPUT,
+  TEST_AGAIN,
+  checkFailed,
+  missingKey,
+  probeNotice,
+  selectModelNotice,
+  signInNotice,
+  signOutDetail,
+} from './common/outcome';
+import { userSettingsPath, workspaceSettingsPath } from './common/paths';
 import {
   ServerCommands,
   type ApiKeyArgs,
   type ApiKeyPreset,
   type AuthStatus,
-  type DoctorReport,
   type CodingPlanArgs,
+  type DoctorReport,
   type ModelList,
+  type ModelRow,
+  type ProbeResult,
+  type SelectModelArgs,
   type SignInResult,
+  type TestConnectionArgs,
 } from './common/protocol';
-import {
-  CODING_PLAN_REGIONS,
-  CUSTOM_URL,
-  DEFAULT_ENV_KEYS,
-  PROTOCOLS,
-  SIGN_IN_METHODS,
-  apiKeyError,
-  baseUrlError,
-  codingPlanKeyError,
-  endpointChoices,
-  envKeyError,
-  modelIdError,
-  storageChoices,
-  type Choice,
-} from './common/signInSteps';
+import { apiKeyArgs, codingPlanArgs, setKeyState, type SignInState } from './common/signInState';
+import { runSteps } from './common/steps';
 import { statusSummary } from './common/statusView';
+import { inEditorTerms } from './common/wording';
 import { errorText, type QwenLog } from './log';
-import { primaryWorkspaceFolder } from './serverCommand';
+import type { QwenNotices } from './notices';
+import { signInSteps } from './signInFlow';
 
-type Item<T> = vscode.QuickPickItem & { value: T };
-
-async function pick<T>(title: string, choices: Choice<T>[], placeHolder: string): Promise<T | undefined> {
-  const items: Item<T>[] = choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, value: c.value }));
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDescription: true });
-  return chosen?.value;
+/** The configured model a pick stands for (its key status and entry). */
+function findRow(list: ModelList | undefined, args: SelectModelArgs): ModelRow | undefined {
+  for (const group of list?.groups ?? []) {
+    for (const m of group.models) {
+      if (m.id === args.id && (m.protocol || group.protocol) === args.protocol && (m.baseUrl ?? undefined) === (args.baseUrl ?? undefined)) {
+        return m;
+      }
+    }
+  }
+  return undefined;
 }
 
 export class QwenCommands {
   constructor(
     private readonly client: QwenClient,
     private readonly log: QwenLog,
+    private readonly notices: QwenNotices,
   ) {}
 
   register(context: vscode.ExtensionContext): void {
@@ -65,6 +77,7 @@ export class QwenCommands {
     reg('qwen.selectModel', () => this.selectModel());
     reg('qwen.showAuthStatus', () => this.showAuthStatus());
     reg('qwen.signOut', () => this.signOut());
+    reg('qwen.testConnection', () => this.testConnection());
     reg('qwen.openUserSettings', () => this.openUserSettings());
     reg('qwen.openWorkspaceSettings', () => this.openWorkspaceSettings());
     reg('qwen.restartServer', () => this.client.restart());
@@ -78,131 +91,79 @@ export class QwenCommands {
     } catch (err) {
       const text = this.log.redactor.redact(errorText(err));
       this.log.error(`${id} failed`, text);
-      const choice = await vscode.window.showErrorMessage(`Qwen: ${text}`, 'Show Output');
-      if (choice === 'Show Output') {
-        this.log.show();
-      }
+      await this.notices.show({ level: 'error', message: `Qwen: ${inEditorTerms(text)}`, actions: [SHOW_OUTPUT] }, { onAction: () => this.log.show() });
     }
   }
 
   // ---------------------------------------------------------------------------- sign in
 
-  async signIn(): Promise<void> {
-    const method = await pick('Qwen: Sign in', SIGN_IN_METHODS, 'Select authentication method');
-    if (method === 'coding-plan') {
-      await this.signInCodingPlan();
-    } else if (method === 'api-key') {
-      await this.signInApiKey();
-    } else if (method === 'qwen-oauth') {
-      await this.signInQwenOAuth();
-    }
-  }
-
-  private async signInCodingPlan(): Promise<void> {
-    const title = 'Qwen: Sign in with Alibaba Cloud Coding Plan';
-    const region = await pick(`${title} (1/2)`, CODING_PLAN_REGIONS, 'Select the region of your Alibaba Cloud account');
-    if (!region) {
-      return;
-    }
-    const regionLabel = CODING_PLAN_REGIONS.find((r) => r.value === region)?.label ?? region;
-    const key = await vscode.window.showInputBox({
-      title: `${title} (2/2)`,
-      prompt: `Coding Plan API key for ${regionLabel}. It is stored in a .env file, never in the output.`,
-      placeHolder: 'sk-sp-...',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: codingPlanKeyError,
-    });
-    if (!key) {
-      return;
-    }
-    const args: CodingPlanArgs = { region, key: key.trim() };
-    this.log.rememberSecret(args.key);
-    const result = await this.withBusy('Qwen: signing in to Alibaba Cloud Coding Plan…', () =>
-      this.writing(() => this.client.execute<SignInResult>(ServerCommands.signInCodingPlan, args)),
-    );
-    await this.showResult(result);
-  }
-
-  private async signInApiKey(): Promise<void> {
-    const title = 'Qwen: Sign in with an API key';
-    const steps = 6;
-    const protocol = await pick(`${title} (1/${steps})`, PROTOCOLS, 'Select the API protocol of your provider');
-    if (!protocol) {
-      return;
-    }
+  /**
+   * "Qwen: Sign in": the method and its steps in one flow with Back buttons, then the server
+   * command. A failed key check offers "Save anyway" (the same call without the check) and "Edit"
+   * (the flow again at the endpoint, every answer kept). `initial`/`startAt`: "Set the key".
+   */
+  async signIn(initial: SignInState = {}, startAt?: string): Promise<void> {
     let presets: ApiKeyPreset[] = [];
     try {
-      presets = await this.client.execute<ApiKeyPreset[]>(ServerCommands.apiKeyPresets, {});
+      const got = await this.client.execute<ApiKeyPreset[]>(ServerCommands.apiKeyPresets, {});
+      presets = Array.isArray(got) ? got : [];
     } catch (err) {
       this.log.warn(`qwen-ls.apiKeyPresets failed, offering a custom URL only: ${errorText(err)}`);
     }
-    const endpoint = await pick(`${title} (2/${steps})`, endpointChoices(Array.isArray(presets) ? presets : [], protocol), 'Select the provider endpoint (base URL)');
-    if (endpoint === undefined) {
-      return;
-    }
-    let baseUrl: string;
-    let preset: ApiKeyPreset | undefined;
-    if (endpoint === CUSTOM_URL) {
-      const url = await vscode.window.showInputBox({
-        title: `${title} (2/${steps})`,
-        prompt: 'Base URL of the endpoint',
-        placeHolder: protocol === 'openai' ? 'https://api.openai.com/v1' : 'https://…',
-        ignoreFocusOut: true,
-        validateInput: baseUrlError,
-      });
-      if (!url) {
+    const steps = signInSteps(presets);
+    let state: SignInState | undefined = initial;
+    let at = startAt;
+    for (;;) {
+      state = await runSteps(steps, state, at);
+      if (!state?.method) {
         return;
       }
-      baseUrl = url.trim();
-    } else {
-      baseUrl = endpoint.baseUrl;
-      preset = endpoint.preset;
+      if (state.method === 'qwen-oauth') {
+        await this.signInQwenOAuth();
+        return;
+      }
+      const again = await this.sendSignIn(state);
+      if (again !== 'edit') {
+        return;
+      }
+      at = state.method === 'coding-plan' ? 'cp-endpoint' : 'ak-endpoint';
     }
-    const suggested = preset?.models ?? [];
-    const modelId = await vscode.window.showInputBox({
-      title: `${title} (3/${steps})`,
-      prompt: suggested.length ? `Model id sent to the API (for example ${suggested.slice(0, 3).join(', ')})` : 'Model id sent to the API',
-      value: suggested[0] ?? '',
-      placeHolder: 'gpt-4o',
-      ignoreFocusOut: true,
-      validateInput: modelIdError,
-    });
-    if (!modelId) {
-      return;
-    }
-    const envKey = await vscode.window.showInputBox({
-      title: `${title} (4/${steps})`,
-      prompt: 'Name of the environment variable that will hold the key (modelProviders[].envKey)',
-      value: preset?.envKey || DEFAULT_ENV_KEYS[protocol],
-      ignoreFocusOut: true,
-      validateInput: envKeyError,
-    });
-    if (!envKey) {
-      return;
-    }
-    const key = await vscode.window.showInputBox({
-      title: `${title} (5/${steps})`,
-      prompt: `API key for ${baseUrl} (stored as ${envKey.trim()}; never shown in the output)`,
-      placeHolder: 'sk-...',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: apiKeyError,
-    });
-    if (!key) {
-      return;
-    }
-    this.log.rememberSecret(key.trim());
-    const home = tildify(qwenHome(process.env, os.homedir()), os.homedir());
-    const storage = await pick(`${title} (6/${steps})`, storageChoices(primaryWorkspaceFolder(), home), 'Where should the key and the model be saved?');
-    if (!storage) {
-      return;
-    }
-    const args: ApiKeyArgs = { protocol, baseUrl, modelId: modelId.trim(), envKey: envKey.trim(), key: key.trim(), storage };
-    const result = await this.withBusy(`Qwen: signing in to ${baseUrl}…`, () =>
-      this.writing(() => this.client.execute<SignInResult>(ServerCommands.signInApiKey, args)),
+  }
+
+  /** Send the answers; on a failed check ask "Save anyway" / "Edit". Returns 'edit' to run the steps again. */
+  private async sendSignIn(state: SignInState): Promise<'edit' | undefined> {
+    const codingPlan = state.method === 'coding-plan';
+    const command = codingPlan ? ServerCommands.signInCodingPlan : ServerCommands.signInApiKey;
+    const args: CodingPlanArgs | ApiKeyArgs = codingPlan ? codingPlanArgs(state) : apiKeyArgs(state);
+    this.log.rememberSecret(args.key);
+    const where = codingPlan ? (args.baseUrl ? `Coding Plan at ${args.baseUrl}` : 'Alibaba Cloud Coding Plan') : args.baseUrl;
+    let result = await this.withBusy(`Qwen: checking the key and signing in to ${where}…`, () =>
+      this.writing(() => this.client.execute<SignInResult>(command, args)),
     );
+    let notice = signInNotice(result);
+    if (checkFailed(result)) {
+      const choice = await this.notices.show(notice, { ask: true, probe: result.verify });
+      if (choice === EDIT) {
+        return 'edit';
+      }
+      if (choice !== SAVE_ANYWAY) {
+        return undefined;
+      }
+      result = await this.withBusy(`Qwen: saving the sign-in to ${where} without the check…`, () =>
+        this.writing(() => this.client.execute<SignInResult>(command, { ...args, verify: false })),
+      );
+      notice = signInNotice(result);
+    }
+    if (!result.ok && result.status !== 'cancelled') {
+      const choice = await this.notices.show(notice, { ask: true });
+      if (choice === SHOW_OUTPUT) {
+        this.log.show();
+      }
+      await this.client.refreshStatus();
+      return choice === EDIT ? 'edit' : undefined;
+    }
     await this.showResult(result);
+    return undefined;
   }
 
   private async signInQwenOAuth(): Promise<void> {
@@ -316,12 +277,29 @@ export class QwenCommands {
       return;
     }
     const result = await this.writing(() => this.client.execute<SignInResult>(ServerCommands.selectModel, chosen.args));
-    await this.showResult(result);
+    const row = findRow(list, chosen.args);
+    const envKey = missingKey(result, row);
+    if (!result?.ok || !envKey) {
+      await this.showResult(result);
+      return;
+    }
+    // Selected, but qwen cannot use it yet: say so and offer to set the key, in a dialog that is
+    // answered, not a toast that stays beside the next success.
+    await this.client.refreshStatus();
+    const choice = await this.notices.show(selectModelNotice(result, envKey), { ask: true });
+    const keyState = row ? setKeyState(row) : undefined;
+    if (choice === SET_THE_KEY) {
+      if (keyState) {
+        await this.signIn(keyState, 'ak-key');
+      } else {
+        await this.signIn();
+      }
+    }
   }
 
   async showAuthStatus(): Promise<void> {
     const status = await this.client.execute<AuthStatus>(ServerCommands.authStatus, {});
-    const summary = statusSummary(status);
+    const summary = inEditorTerms(statusSummary(status));
     this.log.info(summary);
     await this.logDoctor();
     const actions = status.method === 'none' || !status.complete ? ['Sign in', 'Select Model'] : ['Select Model', 'Sign out'];
@@ -347,10 +325,16 @@ export class QwenCommands {
     }
   }
 
+  /** "Qwen: Sign out": says what the current sign-in stored, asks, and lets the server remove it. */
   async signOut(): Promise<void> {
+    const status = await this.client.execute<AuthStatus>(ServerCommands.authStatus, {}).catch(() => undefined);
+    if (status?.method === 'none') {
+      await this.notices.show({ level: 'info', message: 'Qwen: not signed in; there is nothing to sign out of. Run "Qwen: Sign in" to sign in.', actions: [] });
+      return;
+    }
     const choice = await vscode.window.showWarningMessage(
       'Sign out of Qwen Code?',
-      { modal: true, detail: 'qwen-ls removes the Qwen OAuth credentials and the stored key of the current sign-in, as `qwen auth` would.' },
+      { modal: true, detail: this.log.redactor.redact(signOutDetail(status)) },
       'Sign out',
     );
     if (choice !== 'Sign out') {
@@ -358,6 +342,51 @@ export class QwenCommands {
     }
     const result = await this.writing(() => this.client.execute<SignInResult>(ServerCommands.signOut, {}));
     await this.showResult(result);
+  }
+
+  // ---------------------------------------------------------------------------- test connection
+
+  /**
+   * "Qwen: Test connection" from the palette: pick a configured model (the current one first),
+   * then the server's one cheap authenticated request. Code lens clicks come in through
+   * `showProbe` (the client's executeCommand middleware) with the server's own arguments.
+   */
+  async testConnection(): Promise<void> {
+    const list = await this.client.execute<ModelList>(ServerCommands.listModels, {});
+    const entries = modelPickEntries(list ?? { current: null, groups: [] }).filter((e): e is PickRow => e.kind === 'item');
+    let args: TestConnectionArgs = {};
+    if (entries.length > 1) {
+      const items = entries.map((e) => ({ label: e.label, description: e.description, detail: e.detail, row: e }));
+      const chosen = await vscode.window.showQuickPick(items, {
+        title: 'Qwen: Test connection',
+        placeHolder: 'Which model entry should be tested? (one request to its endpoint, with its key)',
+        ignoreFocusOut: true,
+        matchOnDescription: true,
+      });
+      if (!chosen) {
+        return;
+      }
+      args = { modelId: chosen.row.args.id, protocol: chosen.row.args.protocol, baseUrl: chosen.row.args.baseUrl ?? null };
+    }
+    const result = await this.client.execute<ProbeResult>(ServerCommands.testConnection, args);
+    await this.showProbe(result);
+  }
+
+  /** Show a Test connection result through the one notice channel (a later success replaces a 401). */
+  async showProbe(result: ProbeResult | undefined): Promise<void> {
+    if (!result || typeof result !== 'object' || typeof result.status !== 'string') {
+      return;
+    }
+    const notice = probeNotice(result);
+    this.log.info(`test connection ${result.status}${result.failure ? ` (${result.failure})` : ''}: ${this.log.redactor.redact(notice.message)}`);
+    if (result.status === 'cancelled') {
+      vscode.window.setStatusBarMessage(this.log.redactor.redact(notice.message), 5000);
+      return;
+    }
+    const choice = await this.notices.show(notice, { probe: result, onAction: (action) => this.onAction(action) });
+    if (choice) {
+      await this.onAction(choice);
+    }
   }
 
   // ---------------------------------------------------------------------------- settings files
@@ -406,24 +435,32 @@ export class QwenCommands {
     if (!result || typeof result !== 'object') {
       throw new Error('the server returned no result. See the Qwen output.');
     }
-    const message = this.log.redactor.redact(result.message || result.status);
-    this.log.info(`${result.status}: ${message}${result.files?.length ? ` (files: ${result.files.join(', ')})` : ''}`);
-    if (result.ok) {
-      const files = (result.files ?? []).filter((f) => f.endsWith('settings.json'));
-      const choice = await vscode.window.showInformationMessage(message, ...(files.length ? ['Open Settings'] : []));
-      if (choice === 'Open Settings') {
-        await openOrCreate(files[0]);
-      }
-    } else if (result.status === 'cancelled') {
-      vscode.window.setStatusBarMessage(message, 5000);
+    const notice = signInNotice(result);
+    this.log.info(`${result.status}: ${this.log.redactor.redact(notice.message)}${result.files?.length ? ` (files: ${result.files.join(', ')})` : ''}`);
+    if (result.status === 'cancelled') {
+      vscode.window.setStatusBarMessage(this.log.redactor.redact(notice.message), 5000);
     } else {
-      const choice = await vscode.window.showErrorMessage(message, 'Show Output');
-      if (choice === 'Show Output') {
-        this.log.show();
+      const settings = (result.files ?? []).filter((f) => f.endsWith('settings.json'));
+      const choice = await this.notices.show(notice, { onAction: (action) => this.onAction(action) });
+      if (choice === OPEN_SETTINGS && settings.length) {
+        await openOrCreate(settings[0]);
+      } else if (choice) {
+        await this.onAction(choice);
       }
     }
     // The server also sends qwen/statusChanged; refreshing covers servers that do not.
     await this.client.refreshStatus();
+  }
+
+  /** A button of a notice picked later, from the status bar item. */
+  private async onAction(action: string): Promise<void> {
+    if (action === SHOW_OUTPUT) {
+      this.log.show();
+    } else if (action === EDIT || action === SET_THE_KEY) {
+      await this.signIn();
+    } else if (action === TEST_AGAIN) {
+      await this.testConnection();
+    }
   }
 }
 

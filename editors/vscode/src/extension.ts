@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { QwenClient } from './client';
 import { QwenCommands } from './commands';
 import { QwenLog } from './log';
+import { QwenNotices } from './notices';
 import { QwenStatusBar } from './statusBar';
 
 let client: QwenClient | undefined;
@@ -11,12 +12,16 @@ let client: QwenClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = new QwenLog();
   const statusBar = new QwenStatusBar();
+  const notices = new QwenNotices(log.redactor);
   client = new QwenClient(log, context.extensionUri, context.extensionPath);
+  const commands = new QwenCommands(client, log, notices);
   context.subscriptions.push(
     log,
     statusBar,
+    notices,
     client,
     client.onStatus((status) => statusBar.showStatus(status)),
+    client.onLensProbe((result) => void commands.showProbe(result)),
     client.onState(({ state, reason }) => {
       if (state === 'starting') {
         statusBar.showStarting();
@@ -25,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  new QwenCommands(client, log).register(context);
+  commands.register(context);
   // Not awaited: activation returns at once, the status bar shows the progress.
   void client.start();
 }

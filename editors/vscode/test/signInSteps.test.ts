@@ -6,6 +6,8 @@ import {
   CODING_PLAN_REGIONS,
   CUSTOM_URL,
   SIGN_IN_METHODS,
+  codingPlanEndpointChoices,
+  defaultCodingPlanEndpoint,
   baseUrlError,
   codingPlanKeyError,
   endpointChoices,
@@ -14,9 +16,16 @@ import {
 } from '../src/common/signInSteps';
 
 describe('sign-in choices', () => {
-  it('offers the three methods in the docs wording, OAuth noting the end of the free tier', () => {
-    assert.deepEqual(SIGN_IN_METHODS.map((m) => m.label), ['Qwen OAuth', 'Alibaba Cloud Coding Plan', 'API Key']);
-    assert.match(SIGN_IN_METHODS[0].detail ?? '', /2026-04-15/);
+  it('orders the methods by what works today: Coding Plan, API key, then the discontinued Qwen OAuth', () => {
+    assert.deepEqual(SIGN_IN_METHODS.map((m) => m.value), ['coding-plan', 'api-key', 'qwen-oauth']);
+    assert.deepEqual(SIGN_IN_METHODS.map((m) => m.label), ['Alibaba Cloud Coding Plan', 'API Key', 'Qwen OAuth']);
+  });
+
+  it('marks Qwen OAuth discontinued in full, on its own detail line short enough not to be cut off', () => {
+    const oauth = SIGN_IN_METHODS[SIGN_IN_METHODS.length - 1];
+    assert.equal(oauth.detail, 'Discontinued 2026-04-15, for deployments that still accept it.');
+    // The quick pick is 600 px wide: about 80 characters of detail fit.
+    assert.ok((oauth.detail ?? '').length <= 80, `${oauth.detail?.length}`);
   });
 
   it('offers both Coding Plan regions', () => {
@@ -85,4 +94,28 @@ describe('parseDeviceProgress', () => {
   ] as const) {
     it(String(message), () => assert.deepEqual(parseDeviceProgress(message), expected));
   }
+});
+
+describe('Coding Plan endpoint step', () => {
+  it('offers the region default and a custom endpoint; the default is active', () => {
+    const choices = codingPlanEndpointChoices('intl', undefined);
+    assert.deepEqual(choices.map((c) => c.value.kind), ['region', 'custom']);
+    assert.equal(choices[0].description, 'https://coding-intl.dashscope.aliyuncs.com/v1');
+    assert.deepEqual(defaultCodingPlanEndpoint(choices, undefined), { kind: 'region' });
+  });
+
+  it('offers and pre-selects qwen.codingPlan.baseUrl when it is set', () => {
+    const choices = codingPlanEndpointChoices('china', 'http://127.0.0.1:9/v1');
+    assert.deepEqual(choices.map((c) => c.value.kind), ['region', 'setting', 'custom']);
+    assert.deepEqual(defaultCodingPlanEndpoint(choices, undefined), { kind: 'setting', url: 'http://127.0.0.1:9/v1' });
+  });
+
+  it('keeps the earlier answer over the setting when the user comes back', () => {
+    const choices = codingPlanEndpointChoices('china', 'http://127.0.0.1:9/v1');
+    assert.deepEqual(defaultCodingPlanEndpoint(choices, { kind: 'custom' }), { kind: 'custom' });
+  });
+
+  it('does not offer the setting twice when it is the region URL', () => {
+    assert.equal(codingPlanEndpointChoices('china', 'https://coding.dashscope.aliyuncs.com/v1').length, 2);
+  });
 });

@@ -15,6 +15,7 @@ export const ServerCommands = {
   selectModel: 'qwen-ls.selectModel',
   apiKeyPresets: 'qwen-ls.apiKeyPresets',
   doctor: 'qwen-ls.doctor',
+  testConnection: 'qwen-ls.testConnection',
 } as const;
 
 export const StatusChangedNotification = 'qwen/statusChanged';
@@ -50,6 +51,8 @@ export interface ApiKeyArgs {
   key: string;
   storage?: 'workspace' | 'user';
   name?: string;
+  /** Check the key and URL first (the Test connection request); false: "Save anyway". */
+  verify?: boolean;
 }
 
 export interface SelectModelArgs {
@@ -64,6 +67,47 @@ export interface SignInResult {
   message: string;
   files: string[];
   model?: string;
+  /** Set when a sign-in was refused because the key/URL check failed: nothing was written. */
+  verify?: ProbeResult;
+  /** Set by selectModel when the chosen model's key is not set anywhere qwen would read it. */
+  keyMissing?: { envKey: string; protocol?: string | null; baseUrl?: string | null; scope?: string | null } | null;
+}
+
+/** Argument of `qwen-ls.testConnection` (one of the forms; see /work/coord/CONTRACT-12.md). */
+export interface TestConnectionArgs {
+  uri?: string;
+  path?: (string | number)[];
+  modelId?: string;
+  protocol?: string;
+  baseUrl?: string | null;
+  confirmed?: boolean;
+  timeoutMs?: number;
+}
+
+export type ProbeFailure =
+  | 'no-entry' | 'no-key' | 'bad-url' | 'auth' | 'not-found' | 'rate-limited' | 'server' | 'http'
+  | 'redirect' | 'timeout' | 'tls' | 'dns' | 'refused' | 'network' | 'html' | 'bad-json' | 'too-large'
+  | 'needs-confirmation';
+
+/** The `qwen-ls.testConnection` result: one cheap authenticated request, keys masked. */
+export interface ProbeResult {
+  ok: boolean;
+  status: 'ok' | 'failed' | 'cancelled' | 'error';
+  failure: ProbeFailure | null;
+  message: string;
+  protocol: string | null;
+  modelId: string | null;
+  baseUrl: string | null;
+  url: string | null;
+  host: string | null;
+  httpStatus: number | null;
+  latencyMs: number | null;
+  modelListed: boolean | null;
+  closest: string[];
+  modelCount: number | null;
+  key: { envKey: string | null; source: string | null; masked: string | null } | null;
+  uri: string | null;
+  path: (string | number)[] | null;
 }
 
 export type AuthMethod = 'qwen-oauth' | 'coding-plan' | 'token-plan' | 'api-key' | 'none';

@@ -17,13 +17,12 @@ export interface Choice<T> {
 
 export const QWEN_OAUTH_END_DATE = '2026-04-15';
 
+/**
+ * Ordered by what works today: Coding Plan and API keys first, the discontinued Qwen OAuth last.
+ * The first row is the active one of the pick, so nothing steers a new user to Qwen OAuth; its
+ * note sits in `detail`, short enough to be read whole in the pick's width.
+ */
 export const SIGN_IN_METHODS: Choice<SignInMethod>[] = [
-  {
-    label: 'Qwen OAuth',
-    description: 'Sign in with your qwen.ai account in a browser',
-    detail: `Note: the hosted free tier (1,000 requests/day) ended on ${QWEN_OAUTH_END_DATE}; use it only with a service that still offers the device flow.`,
-    value: 'qwen-oauth',
-  },
   {
     label: 'Alibaba Cloud Coding Plan',
     description: 'Paid · Up to 6,000 requests/5 hrs · All Alibaba Cloud Coding Plan Models',
@@ -35,6 +34,12 @@ export const SIGN_IN_METHODS: Choice<SignInMethod>[] = [
     description: 'Bring your own API key',
     detail: 'OpenAI, Anthropic, Gemini, and other compatible endpoints (OpenRouter, ModelScope, DashScope, self-hosted…).',
     value: 'api-key',
+  },
+  {
+    label: 'Qwen OAuth',
+    description: 'qwen.ai account, in a browser',
+    detail: `Discontinued ${QWEN_OAUTH_END_DATE}, for deployments that still accept it.`,
+    value: 'qwen-oauth',
   },
 ];
 
@@ -52,6 +57,29 @@ export const CODING_PLAN_REGIONS: Choice<Region>[] = [
     value: 'intl',
   },
 ];
+
+/** The Coding Plan endpoint step: the region's URL, the `qwen.codingPlan.baseUrl` setting, or one typed in. */
+export type CodingPlanEndpoint = { kind: 'region' } | { kind: 'setting'; url: string } | { kind: 'custom' };
+
+export function codingPlanEndpointChoices(region: Region, settingUrl: string | undefined): Choice<CodingPlanEndpoint>[] {
+  const regionUrl = CODING_PLAN_REGIONS.find((r) => r.value === region)?.detail ?? '';
+  const out: Choice<CodingPlanEndpoint>[] = [
+    { label: 'Default endpoint of the region', description: regionUrl, value: { kind: 'region' } },
+  ];
+  if (settingUrl && settingUrl !== regionUrl) {
+    out.push({ label: 'Endpoint from the setting qwen.codingPlan.baseUrl', description: settingUrl, value: { kind: 'setting', url: settingUrl } });
+  }
+  out.push({ label: '$(edit) Custom endpoint…', description: 'A proxy or another Coding Plan-compatible base URL', value: { kind: 'custom' } });
+  return out;
+}
+
+/** The endpoint row to make active: the earlier answer, else the setting when there is one. */
+export function defaultCodingPlanEndpoint(choices: Choice<CodingPlanEndpoint>[], earlier: CodingPlanEndpoint | undefined): CodingPlanEndpoint {
+  if (earlier) {
+    return choices.find((c) => c.value.kind === earlier.kind)?.value ?? choices[0].value;
+  }
+  return choices.find((c) => c.value.kind === 'setting')?.value ?? choices[0].value;
+}
 
 export const PROTOCOLS: Choice<Protocol>[] = [
   { label: 'OpenAI-compatible', description: 'modelProviders.openai', detail: 'OpenAI, Azure OpenAI, OpenRouter, ModelScope, Alibaba Cloud, any OpenAI-compatible endpoint', value: 'openai' },

@@ -5,6 +5,7 @@
 
 import type { AuthStatus, StartupResolution } from './protocol';
 import { mask } from './redact';
+import { inEditorTerms } from './wording';
 
 export interface StatusView {
   text: string;
@@ -93,15 +94,26 @@ export function statusView(status: AuthStatus): StatusView {
     lines.push('Qwen OAuth: the access token has expired');
   }
   for (const p of status.problems ?? []) {
-    lines.push(`⚠ ${p}`);
+    lines.push(`⚠ ${inEditorTerms(p)}`);
   }
   const startup = startupLines(status.startup);
   if (startup.length) {
     lines.push('', ...startup);
   }
-  lines.push('', 'Click to select a model');
+  lines.push('', nextStep(status));
   const text = label ? `$(hubot) ${label}` : status.method === 'none' ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
   return { text, tooltip: lines.join('\n'), warning: !status.complete || status.startup?.starts === false };
+}
+
+/** The last tooltip line: what a click does, and the palette command for the next step. */
+export function nextStep(status: AuthStatus): string {
+  if (status.method === 'none') {
+    return 'Not signed in: run "Qwen: Sign in". Click to select a model.';
+  }
+  if (!status.complete) {
+    return 'Run "Qwen: Sign in" to finish the sign-in, or click to select another model.';
+  }
+  return 'Click to select a model · "Qwen: Test connection" checks the endpoint · "Qwen: Sign out"';
 }
 
 /** One-line summary for "Qwen: Show Auth Status". */
