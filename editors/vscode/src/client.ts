@@ -338,6 +338,11 @@ export class QwenClient implements vscode.Disposable {
         // A code lens runs the server's command through the client, which drops the answer: keep
         // the Test connection result and show it (commands.ts). Our own `execute` bypasses this.
         executeCommand: async (command, args, next) => {
+          if (command === ServerCommands.signIn) {
+            // The "Sign in…" quick fix: our own flow (Back buttons, password boxes), not the server's
+            // "sign in from a terminal" message for clients without one.
+            return vscode.commands.executeCommand('qwen.signIn');
+          }
           const answer: unknown = await next(command, args);
           if (command === ServerCommands.testConnection && answer && typeof answer === 'object') {
             this.probeEmitter.fire(answer as ProbeResult);

@@ -41,9 +41,11 @@ import {
   type ProbeResult,
   type SelectModelArgs,
   type SignInResult,
+  type SignOutArgs,
+  type SignOutResult,
   type TestConnectionArgs,
 } from './common/protocol';
-import { apiKeyArgs, codingPlanArgs, setKeyState, type SignInState } from './common/signInState';
+import { apiKeyArgs, codingPlanArgs, setKeyFlow, setKeyState, type SignInState } from './common/signInState';
 import { runSteps } from './common/steps';
 import { statusSummary } from './common/statusView';
 import { inEditorTerms } from './common/wording';
@@ -287,13 +289,11 @@ export class QwenCommands {
     // answered, not a toast that stays beside the next success.
     await this.client.refreshStatus();
     const choice = await this.notices.show(selectModelNotice(result, envKey), { ask: true });
-    const keyState = row ? setKeyState(row) : undefined;
     if (choice === SET_THE_KEY) {
-      if (keyState) {
-        await this.signIn(keyState, 'ak-key');
-      } else {
-        await this.signIn();
-      }
+      const fromServer = result.setKey ? setKeyFlow(result.setKey) : undefined;
+      const fromRow = row ? setKeyState(row) : undefined;
+      const flow = fromServer ?? (fromRow ? { state: fromRow, startAt: 'ak-key' } : undefined);
+      await this.signIn(flow?.state, flow?.startAt);
     }
   }
 
@@ -325,22 +325,51 @@ export class QwenCommands {
     }
   }
 
-  /** "Qwen: Sign out": says what the current sign-in stored, asks, and lets the server remove it. */
+  /**
+   * "Qwen: Sign out": asks the server what it would remove (`dryRun`), shows that in one dialog
+   * (with "clear the auth type" as its own button), asks again only for a value the user wrote by
+   * hand, then signs out with both answers given, so the server asks nothing more.
+   */
   async signOut(): Promise<void> {
-    const status = await this.client.execute<AuthStatus>(ServerCommands.authStatus, {}).catch(() => undefined);
-    if (status?.method === 'none') {
-      await this.notices.show({ level: 'info', message: 'Qwen: not signed in; there is nothing to sign out of. Run "Qwen: Sign in" to sign in.', actions: [] });
+    const planned = await this.client.execute<SignOutResult>(ServerCommands.signOut, { dryRun: true } satisfies SignOutArgs).catch(() => undefined);
+    const plan = planned?.status === 'planned' ? planned.plan : undefined;
+    const status = plan ? undefined : await this.client.execute<AuthStatus>(ServerCommands.authStatus, {}).catch(() => undefined);
+    if ((plan && !plan.signedIn && !plan.removals.length) || (!plan && status?.method === 'none')) {
+      await this.notices.show({ level: 'info', message: 'Qwen: not signed in; there is nothing to remove. Run "Qwen: Sign in" to sign in.', actions: [] });
       return;
     }
+    const SIGN_OUT = 'Sign out';
+    const AND_CLEAR = 'Sign out and clear the auth type';
+    const buttons = plan?.selectedType ? [SIGN_OUT, AND_CLEAR] : [SIGN_OUT];
     const choice = await vscode.window.showWarningMessage(
       'Sign out of Qwen Code?',
-      { modal: true, detail: this.log.redactor.redact(signOutDetail(status)) },
-      'Sign out',
+      { modal: true, detail: this.log.redactor.redact(signOutDetail(status, plan)) },
+      ...buttons,
     );
-    if (choice !== 'Sign out') {
+    if (!choice) {
       return;
     }
-    const result = await this.writing(() => this.client.execute<SignInResult>(ServerCommands.signOut, {}));
+    const args: SignOutArgs = {};
+    if (plan) {
+      args.clearSelectedType = choice === AND_CLEAR;
+      const handWritten = plan.removals.filter((r) => !r.attributable);
+      if (handWritten.length) {
+        const REMOVE = 'Remove it';
+        const answer = await vscode.window.showWarningMessage(
+          `Remove ${handWritten.map((r) => r.label).join(', ')} too?`,
+          { modal: true, detail: 'qwen-ls did not write this value: you or another tool did. Keep it if something else uses it.' },
+          REMOVE,
+          'Keep it',
+        );
+        if (answer === undefined) {
+          return;
+        }
+        args.confirmed = answer === REMOVE;
+      } else {
+        args.confirmed = false;
+      }
+    }
+    const result = await this.writing(() => this.client.execute<SignOutResult>(ServerCommands.signOut, args));
     await this.showResult(result);
   }
 

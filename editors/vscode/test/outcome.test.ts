@@ -35,9 +35,16 @@ describe('a failed key check', () => {
 });
 
 describe('a model pick whose key is missing', () => {
-  it('uses the server\'s keyMissing, and trusts a null from it over the older list', () => {
-    assert.equal(missingKey(res({ status: 'selected', keyMissing: { envKey: 'K1' } }), { envKey: 'K2', keyStatus: 'set' }), 'K1');
-    assert.equal(missingKey(res({ status: 'selected', keyMissing: null }), { envKey: 'K2', keyStatus: 'missing' }), undefined);
+  it('uses the server\'s keyStatus, and trusts it over the older list', () => {
+    const setKey = { method: 'api-key' as const, protocol: 'openai', baseUrl: 'http://h/v1', modelId: 'm', envKey: 'K1' };
+    assert.equal(missingKey(res({ status: 'selected', keyStatus: 'missing', envKey: 'K1', setKey }), { envKey: 'K2', keyStatus: 'set' }), 'K1');
+    assert.equal(missingKey(res({ status: 'selected', keyStatus: 'set', envKey: 'K2', setKey: null }), { envKey: 'K2', keyStatus: 'missing' }), undefined);
+    assert.equal(missingKey(res({ status: 'selected', keyStatus: null, envKey: null, setKey: null }), { envKey: 'K2', keyStatus: 'missing' }), undefined);
+  });
+
+  it('keeps the server\'s own "not set" sentence when it has one', () => {
+    const message = 'Selected m. Its key K1 is not set (searched: ~/.qwen/.env); the CLI will not start with it. Set the key.';
+    assert.equal(selectModelNotice(res({ status: 'selected', message, keyStatus: 'missing' }), 'K1').message, message);
   });
 
   it('falls back to the row of the list', () => {

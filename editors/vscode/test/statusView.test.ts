@@ -95,3 +95,27 @@ describe('statusView with the doctor resolution', () => {
     assert.match(v.tooltip, /qwen rewrites \/home\/u\/\.qwen\/settings\.json on start/);
   });
 });
+
+describe('statusView when signed out', () => {
+  const signedOut = {
+    method: 'coding-plan', methodLabel: 'Alibaba Cloud Coding Plan', authType: 'openai', model: { id: 'qwen3-coder-plus', name: 'qwen3-coder-plus' },
+    baseUrl: null, key: { envKey: 'BAILIAN_CODING_PLAN_API_KEY', present: false, source: null, masked: null }, oauth: null,
+    problems: [], complete: false, signedIn: false, nextStep: 'Run "Qwen: Sign in".',
+  } as const;
+
+  it('says "not signed in" with the next step as a palette command, never "Ready"', () => {
+    const view = statusView({ ...signedOut, key: { ...signedOut.key }, model: { ...signedOut.model }, problems: [] });
+    assert.equal(view.text, '$(hubot) Qwen: sign in');
+    assert.match(view.tooltip, /not signed in/);
+    assert.match(view.tooltip, /Run "Qwen: Sign in"\./);
+    const summary = statusSummary({ ...signedOut, key: { ...signedOut.key }, model: { ...signedOut.model }, problems: [] });
+    assert.match(summary, /^Qwen: Not signed in/);
+    assert.ok(!summary.includes('Ready'), summary);
+  });
+
+  it('puts problems in editor terms', () => {
+    const view = statusView({ ...signedOut, key: { ...signedOut.key }, model: { ...signedOut.model }, problems: ['The key is not set. Run `qwen-ls auth coding-plan` or `qwen-ls auth api-key`.'] });
+    assert.match(view.tooltip, /Run "Qwen: Sign in"\./);
+    assert.ok(!view.tooltip.includes('qwen-ls auth'), view.tooltip);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BACK, CANCEL, position, runSteps, stepTitle, value, type Step, type StepOutcome, type StepPosition } from '../src/common/steps';
-import { apiKeyArgs, codingPlanArgs, setKeyState, type SignInState } from '../src/common/signInState';
+import { apiKeyArgs, codingPlanArgs, setKeyFlow, setKeyState, type SignInState } from '../src/common/signInState';
 import { CUSTOM_URL } from '../src/common/signInSteps';
 
 type S = { a?: string; b?: string; custom?: string; c?: string };
@@ -114,5 +114,15 @@ describe('sign-in answers to server arguments', () => {
     const state = setKeyState({ id: 'qwen3-max', protocol: 'openai', baseUrl: 'http://h/v1', envKey: 'E2E_KEY', scope: 'workspace' });
     assert.deepEqual(state, { method: 'api-key', protocol: 'openai', endpoint: CUSTOM_URL, customUrl: 'http://h/v1', modelId: 'qwen3-max', envKey: 'E2E_KEY', storage: 'workspace' });
     assert.equal(setKeyState({ id: 'x', protocol: 'qwen-oauth', baseUrl: null, envKey: null, scope: null }), undefined);
+  });
+});
+
+describe('"Set the key" from the server', () => {
+  it('opens the API-key flow at the key, the rest answered; Coding Plan at its first step', () => {
+    const flow = setKeyFlow({ method: 'api-key', protocol: 'anthropic', baseUrl: 'http://h', modelId: 'claude', envKey: 'ANTHROPIC_API_KEY' });
+    assert.equal(flow?.startAt, 'ak-key');
+    assert.equal(flow?.state.protocol, 'anthropic');
+    assert.equal(flow?.state.envKey, 'ANTHROPIC_API_KEY');
+    assert.deepEqual(setKeyFlow({ method: 'coding-plan', protocol: 'openai', baseUrl: null, modelId: 'x', envKey: 'BAILIAN_CODING_PLAN_API_KEY' }), { state: { method: 'coding-plan' }, startAt: 'cp-region' });
   });
 });

@@ -5,7 +5,7 @@
  * result replaces which — are unit-tested.
  */
 
-import type { AuthStatus, ModelRow, ProbeResult, SignInResult } from './protocol';
+import type { AuthStatus, ModelRow, ProbeResult, SignInResult, SignOutPlan } from './protocol';
 import { inEditorTerms } from './wording';
 
 export const SAVE_ANYWAY = 'Save anyway';
@@ -62,12 +62,9 @@ export function signInNotice(result: SignInResult): Notice {
 
 /** The env var of the picked model when its key is missing: the server's answer first, else the row's. */
 export function missingKey(result: SignInResult | undefined, row: Pick<ModelRow, 'envKey' | 'keyStatus'> | undefined): string | undefined {
-  if (result?.keyMissing && typeof result.keyMissing.envKey === 'string' && result.keyMissing.envKey) {
-    return result.keyMissing.envKey;
-  }
-  if (result && 'keyMissing' in result) {
-    // The server answered the question (null: the key is there); trust it over the older list.
-    return undefined;
+  if (result && 'keyStatus' in result) {
+    // The server answered the question (set, or null: no key needed); trust it over the older list.
+    return result.keyStatus === 'missing' ? (result.setKey?.envKey || result.envKey || row?.envKey || undefined) : undefined;
   }
   return row?.keyStatus === 'missing' && row.envKey ? row.envKey : undefined;
 }
@@ -79,7 +76,7 @@ export function selectModelNotice(result: SignInResult, envKey: string | undefin
     return base;
   }
   const model = result.model ? `${result.model} is selected` : 'The model is selected';
-  const already = /not set|missing/i.test(base.message);
+  const already = new RegExp(`${envKey}\\b.*not set`).test(base.message);
   return {
     level: 'warning',
     message: already ? base.message : `${model}, but its key ${envKey} is not set: qwen cannot use it until the key is there.`,
@@ -117,8 +114,21 @@ export function noticeHeadline(notice: Notice, probe?: ProbeResult): string {
   return `${icon} Qwen: ${notice.level === 'info' ? 'done' : 'failed'}`;
 }
 
-/** The detail of the "Sign out?" dialog: what the current sign-in stored, and what stays. */
-export function signOutDetail(status: AuthStatus | undefined): string {
+/** The detail of the "Sign out?" dialog: what the sign-out removes, and what it cannot. */
+export function signOutDetail(status: AuthStatus | undefined, plan?: SignOutPlan): string {
+  if (plan) {
+    const lines = [`Signed in with ${plan.methodLabel || plan.method}.`];
+    for (const r of plan.removals) {
+      lines.push(`• Remove ${r.label}${r.attributable ? '' : ' (you wrote it by hand: asked first)'}`);
+    }
+    for (const k of plan.keep) {
+      lines.push(`• Stays: ${inEditorTerms(k)}`);
+    }
+    if (plan.selectedType) {
+      lines.push(`security.auth.selectedType is "${plan.selectedType.value}": "Sign out and clear the auth type" removes it too.`);
+    }
+    return lines.join('\n');
+  }
   if (!status) {
     return 'qwen-ls removes what the current sign-in stored (the Qwen OAuth credentials, or the key variable it wrote to a .env file) and offers to clear security.auth.selectedType.';
   }

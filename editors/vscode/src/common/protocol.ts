@@ -15,6 +15,8 @@ export const ServerCommands = {
   selectModel: 'qwen-ls.selectModel',
   apiKeyPresets: 'qwen-ls.apiKeyPresets',
   doctor: 'qwen-ls.doctor',
+  /** The "Sign in…" quick fix: the extension runs its own flow instead (client.ts middleware). */
+  signIn: 'qwen-ls.signIn',
   testConnection: 'qwen-ls.testConnection',
 } as const;
 
@@ -63,14 +65,50 @@ export interface SelectModelArgs {
 
 export interface SignInResult {
   ok: boolean;
-  status: 'signed-in' | 'cancelled' | 'error' | 'signed-out' | 'selected';
+  status: 'signed-in' | 'cancelled' | 'error' | 'signed-out' | 'selected' | 'planned';
   message: string;
   files: string[];
   model?: string;
   /** Set when a sign-in was refused because the key/URL check failed: nothing was written. */
   verify?: ProbeResult;
-  /** Set by selectModel when the chosen model's key is not set anywhere qwen would read it. */
-  keyMissing?: { envKey: string; protocol?: string | null; baseUrl?: string | null; scope?: string | null } | null;
+  /** selectModel: whether the picked model's key is set (null: it needs none). */
+  keyStatus?: 'set' | 'missing' | null;
+  envKey?: string | null;
+  /** selectModel: non-null when the key is missing, the answers for "Set the key". */
+  setKey?: SetKey | null;
+}
+
+export interface SetKey {
+  method: 'coding-plan' | 'api-key';
+  protocol: string;
+  baseUrl: string | null;
+  modelId: string;
+  envKey: string;
+}
+
+export interface SignOutArgs {
+  dryRun?: boolean;
+  /** Remove (true) or keep (false) a value qwen-ls did not write; absent: the server asks. */
+  confirmed?: boolean;
+  /** Clear security.auth.selectedType too; absent: the server asks. */
+  clearSelectedType?: boolean;
+}
+
+export interface SignOutPlan {
+  method: AuthMethod;
+  methodLabel: string;
+  signedIn: boolean;
+  removals: { kind: 'oauth-creds' | 'env-file' | 'settings-env'; path: string; name: string | null; attributable: boolean; label: string }[];
+  keep: string[];
+  selectedType: { value: string; files: string[] } | null;
+}
+
+export interface SignOutResult extends SignInResult {
+  plan?: SignOutPlan;
+  removed?: string[];
+  kept?: string[];
+  selectedTypeCleared?: boolean;
+  signedIn?: boolean;
 }
 
 /** Argument of `qwen-ls.testConnection` (one of the forms; see /work/coord/CONTRACT-12.md). */
@@ -122,6 +160,10 @@ export interface AuthStatus {
   oauth: { expiresAt: number | string | null; expired: boolean; discontinued: boolean } | null;
   problems: string[];
   complete: boolean;
+  /** A method is selected and its credential is present (newer servers). */
+  signedIn?: boolean;
+  /** When not signed in: the next step, in editor wording (newer servers). */
+  nextStep?: string | null;
   /** What `qwen -p` does when started here (`qwen-ls doctor`'s resolution); newer servers only. */
   startup?: StartupResolution;
 }

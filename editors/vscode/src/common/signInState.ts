@@ -3,7 +3,7 @@
  * command arguments they become.
  */
 
-import type { ApiKeyArgs, ApiKeyPreset, CodingPlanArgs, Protocol, Region } from './protocol';
+import type { ApiKeyArgs, ApiKeyPreset, CodingPlanArgs, Protocol, Region, SetKey } from './protocol';
 import { CUSTOM_URL, type CodingPlanEndpoint, type EndpointValue, type SignInMethod } from './signInSteps';
 
 export interface SignInState {
@@ -66,4 +66,13 @@ export function setKeyState(row: { id: string; protocol: string; baseUrl: string
     envKey: row.envKey,
     storage: row.scope === 'workspace' ? 'workspace' : 'user',
   };
+}
+
+/** "Set the key" from the server's `setKey` answer: the flow to run and the step to open at. */
+export function setKeyFlow(setKey: SetKey): { state: SignInState; startAt: string } | undefined {
+  if (setKey.method === 'coding-plan') {
+    return { state: { method: 'coding-plan' }, startAt: 'cp-region' };
+  }
+  const state = setKeyState({ id: setKey.modelId, protocol: setKey.protocol, baseUrl: setKey.baseUrl, envKey: setKey.envKey, scope: null });
+  return state ? { state, startAt: 'ak-key' } : undefined;
 }

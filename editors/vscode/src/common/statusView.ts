@@ -69,8 +69,8 @@ export function startupLines(startup: StartupResolution | undefined): string[] {
 export function statusView(status: AuthStatus): StatusView {
   const label = modelLabel(status);
   const lines: string[] = [];
-  if (status.method === 'none') {
-    lines.push('Qwen Code: not signed in');
+  if (notSignedIn(status)) {
+    lines.push(status.method === 'none' ? 'Qwen Code: not signed in' : `Qwen Code: not signed in (${status.methodLabel || status.method} selected, no credential)`);
   } else {
     lines.push(`Qwen Code: ${status.methodLabel || status.method}`);
   }
@@ -101,14 +101,19 @@ export function statusView(status: AuthStatus): StatusView {
     lines.push('', ...startup);
   }
   lines.push('', nextStep(status));
-  const text = label ? `$(hubot) ${label}` : status.method === 'none' ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
+  const text = label && !notSignedIn(status) ? `$(hubot) ${label}` : notSignedIn(status) ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
   return { text, tooltip: lines.join('\n'), warning: !status.complete || status.startup?.starts === false };
+}
+
+/** `signedIn` from newer servers; older ones only know "no method". */
+export function notSignedIn(status: AuthStatus): boolean {
+  return status.signedIn === false || status.method === 'none';
 }
 
 /** The last tooltip line: what a click does, and the palette command for the next step. */
 export function nextStep(status: AuthStatus): string {
-  if (status.method === 'none') {
-    return 'Not signed in: run "Qwen: Sign in". Click to select a model.';
+  if (notSignedIn(status)) {
+    return `${status.nextStep ? inEditorTerms(status.nextStep) : 'Run "Qwen: Sign in".'} Click to select a model.`;
   }
   if (!status.complete) {
     return 'Run "Qwen: Sign in" to finish the sign-in, or click to select another model.';
@@ -118,7 +123,7 @@ export function nextStep(status: AuthStatus): string {
 
 /** One-line summary for "Qwen: Show Auth Status". */
 export function statusSummary(status: AuthStatus): string {
-  const parts: string[] = [status.method === 'none' ? 'Not signed in' : status.methodLabel || status.method];
+  const parts: string[] = [notSignedIn(status) ? 'Not signed in' : status.methodLabel || status.method];
   if (status.model) {
     parts.push(`model ${status.model.id}`);
   }
@@ -131,7 +136,9 @@ export function statusSummary(status: AuthStatus): string {
   }
   let text = `Qwen: ${parts.join(' · ')}.`;
   if (status.problems?.length) {
-    text += ` Problems: ${status.problems.join('; ')}`;
+    text += ` Problems: ${status.problems.map(inEditorTerms).join('; ')}`;
+  } else if (notSignedIn(status)) {
+    text += ` ${status.nextStep ? inEditorTerms(status.nextStep) : 'Run "Qwen: Sign in".'}`;
   } else if (status.complete && status.startup?.starts !== false) {
     text += ' Ready.';
   }
