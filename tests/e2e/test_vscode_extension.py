@@ -5,8 +5,10 @@ Runs ``editors/vscode/scripts/setup-e2e.sh`` (idempotent: Debian chromium and bu
 .vsix with the frozen server; a no-op when it is current), then ``editors/vscode/e2e/run.mjs``,
 which installs that .vsix into code-server, hides every Python from the extension host, drives
 Chromium with playwright-core and writes a JSON result: the bundled server's diagnostics and
-commands, a server command that exits or hangs and the recovery without a reload, and Restricted
-Mode. Screenshots and VS Code logs land in ``test-artifacts/vscode/``.
+commands; Test connection from the code lens against the stub's three protocols (ok and a 401);
+a model pick with a missing key; the sign-in methods, Back, Coding Plan at a custom endpoint,
+sign-out and the status following an outside write; the API-key check failing and "Save anyway";
+a server command that exits or hangs and the recovery without a reload; and Restricted Mode. Screenshots and VS Code logs land in ``test-artifacts/vscode/``.
 
 Set ``QWEN_LS_SKIP_VSCODE_E2E=1`` to skip it (for example on a machine without apt or npm access).
 """
@@ -35,7 +37,13 @@ EXPECTED_STEPS = (
     "open .qwen/settings.json; the unknown model.name is in the Problems panel",
     "Qwen settings have their own language: one report per problem, not two",
     "Qwen: Select Model → qwen3-max; status bar and file change, comments kept",
-    "Qwen: Sign in → API Key against the provider stub; status bar shows the new model",
+    "Test connection from the code lens: a 401, then a success that replaces it; Anthropic and Gemini too",
+    'Qwen: Select Model → a model whose key is missing says so and offers "Set the key", which sets it',
+    "Qwen: Sign in lists Coding Plan first and Qwen OAuth last with its note in full; Back keeps the earlier answer",
+    "Qwen: Sign in → Coding Plan at a custom endpoint (the stub); the key lands in ~/.qwen/.env",
+    "Qwen: Sign out removes the Coding Plan key; the status bar says not signed in, with the next step",
+    "a key written into ~/.qwen/.env from a terminal: the status bar follows, no typing",
+    'Qwen: Sign in → API Key: the stub rejects the key (401), "Save anyway" saves it; status bar shows the new model',
     "Qwen: Sign in → Qwen OAuth; the notification shows the user code",
     "qwen.server.command exits at once: an error message with actions; the packaged README opens",
     "qwen.server.command hangs: Restart gives up after the start timeout with an error, Open Setting shows the setting",

@@ -39,8 +39,17 @@ const VSIX = path.resolve(opt('--vsix', path.join(repoRoot, 'dist', `qwen-ls-${p
 /** How long the extension waits for a hung server's "initialize" (START_TIMEOUT_MS in client.ts). */
 const SERVER_START_TIMEOUT_MS = 20_000;
 const USER_CODE = 'QWEN-E2E7';
+/** Typed into the API-key flow; the stub rejects it (401), so the flow offers "Save anyway". */
 const API_SECRET = 'sk-e2e-secret-0123456789abcdef';
 const STUB_KEY = 'sk-e2e-stub-key-00000001';
+/** A key the stub rejects, in the workspace .env for the entry that must test as a 401. */
+const BAD_KEY = 'sk-e2e-revoked-key-0000099';
+/** The Coding Plan key typed into the sign-in (the stub accepts it at its /coding/v1 endpoint). */
+const CP_KEY = 'sk-sp-e2e-coding-plan-key-0001';
+/** Typed after "Set the key" for the entry whose key is missing. */
+const SET_KEY = 'sk-e2e-set-later-key-000000042';
+/** Keys the stub's model lists accept, for every protocol (Bearer, x-api-key, x-goog-api-key). */
+const GOOD_KEYS = new Set([STUB_KEY, CP_KEY, SET_KEY]);
 
 const started = Date.now();
 const result = { ok: false, steps: [], durationMs: 0, error: null, artifacts, runDir: null, versions: {} };
@@ -113,7 +122,25 @@ async function startStubs() {
         res.end(JSON.stringify(obj));
       };
       if (url.pathname.endsWith('/models') && req.method === 'GET') {
-        return send(200, { object: 'list', data: ['stub-model-1', 'stub-model-2'].map((id) => ({ id, object: 'model', owned_by: 'stub' })) });
+        // The one cheap authenticated request of "Test connection" and of the sign-in checks,
+        // in each protocol's way of sending the key.
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const key = bearer ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '';
+        const protocol = req.headers['x-goog-api-key'] ? 'gemini' : req.headers['x-api-key'] ? 'anthropic' : 'openai';
+        state.requests.push(`models ${protocol} ${url.pathname} ${GOOD_KEYS.has(key) ? 'good-key' : 'bad-key'}`);
+        if (!GOOD_KEYS.has(key)) {
+          return send(401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+        }
+        if (protocol === 'gemini') {
+          return send(200, { models: ['gemini-e2e', 'gemini-e2e-pro'].map((id) => ({ name: `models/${id}` })) });
+        }
+        if (protocol === 'anthropic') {
+          return send(200, { data: ['claude-e2e', 'claude-e2e-haiku'].map((id) => ({ id, type: 'model' })), has_more: false });
+        }
+        const ids = url.pathname.startsWith('/coding/')
+          ? ['qwen3-coder-plus', 'qwen3-coder-next', 'qwen3-max', 'glm-4.7', 'kimi-k2.5']
+          : ['stub-model-1', 'stub-model-2', 'qwen3-coder-plus', 'qwen3-max', 'e2e-no-key'];
+        return send(200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'stub' })) });
       }
       if (url.pathname.endsWith('/chat/completions') && req.method === 'POST') {
         return send(200, { id: 'c1', object: 'chat.completion', model: 'stub-model-1', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] });
@@ -181,8 +208,12 @@ function makeWorkspace(runDir, stubUrl) {
         "name": "Qwen3 Max (stub)",
         "baseUrl": "${stubUrl}/v1",
         "envKey": "E2E_STUB_API_KEY"
-      }
-    ]
+      },
+      { "id": "e2e-revoked", "baseUrl": "${stubUrl}/v1", "envKey": "E2E_REVOKED_API_KEY" },
+      { "id": "e2e-no-key", "baseUrl": "${stubUrl}/v1", "envKey": "E2E_MISSING_API_KEY" }
+    ],
+    "anthropic": [ { "id": "claude-e2e", "baseUrl": "${stubUrl}/anthropic", "envKey": "E2E_STUB_API_KEY" } ],
+    "gemini": [ { "id": "gemini-e2e", "baseUrl": "${stubUrl}/gemini", "envKey": "E2E_STUB_API_KEY" } ]
   },
   "security": { "auth": { "selectedType": "openai" } },
   "model": {
@@ -197,7 +228,7 @@ function makeWorkspace(runDir, stubUrl) {
   // second time by VS Code's JSON server only when the file is put back into "JSON with Comments".
   fs.mkdirSync(path.join(project, 'sub', '.qwen'), { recursive: true });
   fs.writeFileSync(path.join(project, 'sub', '.qwen', 'settings.json'), '{\n  "ui": { "hideTips": true, }\n}\n');
-  fs.writeFileSync(path.join(project, '.qwen', '.env'), `E2E_STUB_API_KEY=${STUB_KEY}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(project, '.qwen', '.env'), `E2E_STUB_API_KEY=${STUB_KEY}\nE2E_REVOKED_API_KEY=${BAD_KEY}\n`, { mode: 0o600 });
   // VS Code's server resolves the login shell's environment for the extension host, and Debian's
   // /etc/profile resets PATH: the profile sets the PATH without any Python, so that the only server
   // the extension can find is the one in the .vsix.
@@ -430,7 +461,46 @@ function ui(page) {
     return (await toast.locator('.notification-list-item-message').first().innerText()) ?? '';
   }
 
-  return { quickInput, statusItem, shot, palette, choose, type, openFile, statusText, waitStatus, toastWith };
+  /** Press the QuickInput's back button (QuickInputButtons.Back) of the step titled `title`. */
+  async function back(title) {
+    await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+    await quickInput.locator('.quick-input-titlebar .action-label[aria-label="Back"], .quick-input-titlebar .codicon-quick-input-back').first().click();
+  }
+
+  /** The label of the active (focused) row of the open quick pick. */
+  async function activeRow() {
+    const row = quickInput.locator('.quick-input-list .monaco-list-row.focused').first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    return ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+  }
+
+  /** A modal dialog (showWarningMessage/showErrorMessage with modal: true) whose text contains `text`. */
+  async function dialog(text, timeoutMs = 45_000) {
+    const box = page.locator('.monaco-dialog-box', { hasText: text }).first();
+    await box.waitFor({ state: 'visible', timeout: timeoutMs });
+    const message = ((await box.locator('.dialog-message-text').first().innerText().catch(() => '')) ?? '').trim();
+    const detail = ((await box.locator('.dialog-message-detail').first().innerText().catch(() => '')) ?? '').trim();
+    const buttons = (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
+    const press = async (label) => {
+      await box.locator('.dialog-buttons .monaco-button', { hasText: label }).first().click();
+      await box.waitFor({ state: 'hidden', timeout: 10_000 });
+    };
+    return { box, message, detail, buttons, press };
+  }
+
+  /** The notice status bar item (qwen.notice): its text, or '' when hidden. */
+  async function noticeText() {
+    const item = page.locator('.part.statusbar .statusbar-item[id*="qwen.notice"]');
+    if (!(await item.count()) || !(await item.first().isVisible())) return '';
+    return ((await item.first().textContent({ timeout: 2000 })) ?? '').trim();
+  }
+
+  async function clearToasts() {
+    await palette('Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  return { quickInput, statusItem, shot, palette, choose, type, openFile, statusText, waitStatus, toastWith, back, activeRow, dialog, noticeText, clearToasts };
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -612,26 +682,7 @@ async function main() {
     return { status: text, screenshot: path.basename(file) };
   });
 
-  await step('Qwen: Sign in → API Key against the provider stub; status bar shows the new model', async () => {
-    await page.keyboard.press('Escape');
-    await u.palette('Qwen: Sign in');
-    await u.choose('Qwen: Sign in', 'API Key');
-    await u.choose('(1/6)', 'OpenAI-compatible');
-    await u.choose('(2/6)', 'Custom URL');
-    await u.type('(2/6)', `${stubs.url}/v1`);
-    await u.type('(3/6)', 'stub-model-1');
-    await u.type('(4/6)', 'E2E_NEW_API_KEY');
-    await u.quickInput.locator('.quick-input-title', { hasText: '(5/6)' }).waitFor({ state: 'visible' });
-    const pw = u.quickInput.locator('input[type="password"]');
-    await pw.waitFor({ state: 'visible' });
-    await pw.fill(API_SECRET);
-    await u.shot('api-key-password-box');
-    await pw.press('Enter');
-    await u.choose('(6/6)', 'This workspace');
-    const text = await u.waitStatus('stub-model-1', 45_000);
-    await u.shot('api-key-signed-in');
-    return { status: text, stubRequests: [...new Set(stubs.state.requests)] };
-  });
+  await issue12Steps(page, u, stubs, home, project);
 
   await step('Qwen: Sign in → Qwen OAuth; the notification shows the user code', async () => {
     await page.keyboard.press('Escape');
@@ -683,7 +734,9 @@ async function main() {
           walk(p);
         } else if (entry.isFile() && fs.statSync(p).size < 20_000_000) {
           const t = fs.readFileSync(p, 'latin1');
-          if (t.includes(API_SECRET) && !p.endsWith(`${path.sep}.env`)) leaks.push(path.relative(runDir, p));
+          for (const secret of [API_SECRET, STUB_KEY, BAD_KEY, CP_KEY, SET_KEY]) {
+            if (t.includes(secret) && !p.endsWith(`${path.sep}.env`)) leaks.push(`${path.relative(runDir, p)} (${secret.slice(0, 7)}…)`);
+          }
         }
       }
     };
@@ -700,7 +753,7 @@ async function main() {
     for (const p of qwenLogs) fs.copyFileSync(p, path.join(artifacts, `output-${path.basename(p)}`));
     const envFile = path.join(project, '.qwen', '.env');
     const envText = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
-    if (leaks.length) throw new Error(`the API key leaked into: ${leaks.join(', ')}`);
+    if (leaks.length) throw new Error(`a key leaked into: ${leaks.join(', ')}`);
     if (!qwenLogs.length) throw new Error('no Qwen output channel log was found to check');
     const traced = qwenLogs.some((p) => fs.readFileSync(p, 'utf8').includes('qwen-ls.signIn.apiKey'));
     // Each server log line once: window/logMessage lines look like "[Info  - …] INFO qwen_ls.x: m",
@@ -743,6 +796,204 @@ function setMachineSetting(runDir, key, value) {
   if (value === undefined) delete settings[key];
   else settings[key] = value;
   fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+/**
+ * Issue 12 in the real VS Code: Test connection from the code lens (ok for all three protocols, a
+ * 401, the later success replacing the 401), a model pick whose key is missing ("Set the key"), the
+ * sign-in methods in order with Back, Coding Plan at a custom endpoint (the stub) and sign-out,
+ * the status following a file written from outside, and the API-key check failing → Save anyway.
+ */
+async function issue12Steps(page, u, stubs, home, project) {
+  const userEnv = path.join(home, '.qwen', '.env');
+  const projectEnv = path.join(project, '.qwen', '.env');
+  const toasts = () => page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+
+  /** Click the n-th "Test connection" lens; answer the server's "send the key to 127.0.0.1?" question. */
+  async function testLens(n, done) {
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Test connection' }).nth(n);
+    await lens.waitFor({ state: 'visible', timeout: 30_000 });
+    await lens.click();
+    let asked = false;
+    const outcome = await until(`the result of Test connection #${n}`, async () => {
+      const question = page.locator('.notifications-toasts .notification-toast', { hasText: 'Send the key' }).first();
+      if (await question.isVisible()) {
+        asked = true;
+        await question.locator('.monaco-button', { hasText: 'Send the key' }).first().click();
+        return false;
+      }
+      return done();
+    }, 30_000, 250);
+    return { asked, outcome };
+  }
+
+  await step('Test connection from the code lens: a 401, then a success that replaces it; Anthropic and Gemini too', async () => {
+    await u.clearToasts();
+    await u.openFile('.qwen/settings.json');
+    const lenses = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Test connection' });
+    await until('the Test connection code lenses', async () => (await lenses.count()) >= 7, 30_000);
+    const titles = await lenses.allInnerTexts();
+    // Lenses in file order: qwen3-coder-plus, qwen3-max, e2e-revoked, e2e-no-key, claude-e2e, gemini-e2e, model.name.
+    const revoked = await testLens(2, async () => ((await u.noticeText()).includes('HTTP 401') ? u.noticeText() : false));
+    const notice401 = await u.noticeText();
+    // The result is an information diagnostic on the entry too.
+    await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const diag = page.locator('.markers-panel .monaco-list-row', { hasText: 'HTTP 401' }).first();
+    await diag.waitFor({ state: 'visible', timeout: 20_000 });
+    const diagText = ((await diag.textContent()) ?? '').slice(0, 300);
+    await u.statusItem.first().hover().catch(() => undefined);
+    await page.locator('.part.statusbar .statusbar-item[id*="qwen.notice"]').first().hover();
+    await page.locator('.monaco-hover, .workbench-hover, .custom-hover').filter({ hasText: 'HTTP 401' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await u.shot('test-connection-401');
+    if ((await toasts()).some((t) => t.includes('HTTP 401'))) throw new Error('the 401 came as a toast, which no later success can remove');
+    await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).first().click();
+    await u.openFile('.qwen/settings.json');
+    const ok = await testLens(0, async () => (await toasts()).find((t) => t.includes('Connected to')) ?? false);
+    await until('the 401 notice to be gone', async () => !(await u.noticeText()).includes('401'), 10_000);
+    await u.shot('test-connection-ok-replaces-401');
+    const stale = (await toasts()).filter((t) => t.includes('401'));
+    if (stale.length) throw new Error(`a stale 401 stays beside the success: ${stale.join(' | ')}`);
+    await u.clearToasts();
+    const anthropic = await testLens(4, async () => (await toasts()).find((t) => t.includes('Connected to')) ?? false);
+    await u.clearToasts();
+    const gemini = await testLens(5, async () => (await toasts()).find((t) => t.includes('Connected to')) ?? false);
+    await u.shot('test-connection-gemini');
+    await u.clearToasts();
+    const probes = stubs.state.requests.filter((r) => r.startsWith('models '));
+    for (const want of ['models openai /v1/models bad-key', 'models openai /v1/models good-key', 'models anthropic /anthropic/v1/models good-key', 'models gemini /gemini/v1beta/models good-key']) {
+      if (!probes.includes(want)) throw new Error(`the stub never saw "${want}" (saw: ${[...new Set(probes)].join(', ')})`);
+    }
+    return { lenses: titles.length, notice401, diagnostic: diagText, revoked, ok, anthropic, gemini, probes: [...new Set(probes)] };
+  });
+
+  await step('Qwen: Select Model → a model whose key is missing says so and offers "Set the key", which sets it', async () => {
+    await page.keyboard.press('Escape');
+    await u.palette('Qwen: Select Model');
+    await u.choose('Qwen: Select Model', 'e2e-no-key');
+    const d = await u.dialog('E2E_MISSING_API_KEY');
+    if (!d.buttons.some((b) => b.includes('Set the key'))) throw new Error(`no "Set the key" button (${d.buttons.join(', ')})`);
+    await u.shot('model-key-missing');
+    await d.press('Set the key');
+    // The API-key flow opens at the key, every other answer taken from the entry.
+    await u.type('with an API key (6/7)', SET_KEY, { password: true });
+    await u.choose('(7/7)', 'This workspace');
+    await until('E2E_MISSING_API_KEY in the workspace .env', () => fs.readFileSync(projectEnv, 'utf8').includes(`E2E_MISSING_API_KEY=${SET_KEY}`), 30_000);
+    const text = await u.waitStatus('e2e-no-key', 30_000);
+    await u.shot('model-key-set');
+    return { dialog: d.message.slice(0, 300), buttons: d.buttons, status: text };
+  });
+
+  await step('Qwen: Sign in lists Coding Plan first and Qwen OAuth last with its note in full; Back keeps the earlier answer', async () => {
+    await page.keyboard.press('Escape');
+    await u.clearToasts();
+    await u.palette('Qwen: Sign in');
+    await u.quickInput.locator('.quick-input-title', { hasText: 'Qwen: Sign in' }).waitFor({ state: 'visible' });
+    const rows = u.quickInput.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    const labels = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+    if (labels.join(' | ') !== 'Alibaba Cloud Coding Plan | API Key | Qwen OAuth') throw new Error(`methods in the wrong order: ${labels.join(' | ')}`);
+    const active = await u.activeRow();
+    if (active !== 'Alibaba Cloud Coding Plan') throw new Error(`the pre-selected method is ${active}`);
+    const oauth = rows.filter({ hasText: 'Qwen OAuth' }).first();
+    const detail = oauth.locator('.quick-input-list-detail').first();
+    const note = ((await detail.innerText()) ?? '').trim();
+    if (note !== 'Discontinued 2026-04-15, for deployments that still accept it.') throw new Error(`the OAuth note reads "${note}"`);
+    // Not cut off: no element of the detail line is wider than its box (an ellipsis would be).
+    const clipped = await detail.evaluate((el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1));
+    if (clipped) throw new Error('the Qwen OAuth note is cut off');
+    await u.shot('sign-in-methods');
+    await u.choose('Qwen: Sign in', 'Alibaba Cloud Coding Plan');
+    await u.choose('Coding Plan (2/4)', 'International');
+    await u.quickInput.locator('.quick-input-title', { hasText: 'Coding Plan (3/4)' }).waitFor({ state: 'visible' });
+    await u.back('Coding Plan (3/4)');
+    await u.quickInput.locator('.quick-input-title', { hasText: 'Coding Plan (2/4)' }).waitFor({ state: 'visible' });
+    const kept = await u.activeRow();
+    if (!kept.startsWith('International')) throw new Error(`Back lost the region: the active row is ${kept}`);
+    await u.shot('back-keeps-region');
+    await u.back('Coding Plan (2/4)');
+    await u.quickInput.locator('.quick-input-title', { hasText: /^\s*Qwen: Sign in\s*$/ }).waitFor({ state: 'visible' });
+    const method = await u.activeRow();
+    if (method !== 'Alibaba Cloud Coding Plan') throw new Error(`Back to the method lost it: ${method}`);
+    await page.keyboard.press('Escape');
+    return { methods: labels, oauthNote: note, afterBack: kept, methodAfterBack: method };
+  });
+
+  let cpModel;
+  await step('Qwen: Sign in → Coding Plan at a custom endpoint (the stub); the key lands in ~/.qwen/.env', async () => {
+    await u.palette('Qwen: Sign in');
+    await u.choose('Qwen: Sign in', 'Alibaba Cloud Coding Plan');
+    await u.choose('Coding Plan (2/4)', 'International');
+    await u.choose('Coding Plan (3/4)', 'Custom endpoint');
+    await u.type('Coding Plan (3/4)', `${stubs.url}/coding/v1`);
+    await u.type('Coding Plan (4/4)', CP_KEY, { password: true });
+    const message = await u.toastWith('Successfully authenticated with Alibaba Cloud Coding Plan', 45_000);
+    cpModel = /Model: ([^.\s]+(?:\.[^.\s]+)*)\./.exec(message)?.[1];
+    if (!cpModel) throw new Error(`no model in "${message}"`);
+    const text = await u.waitStatus(cpModel, 30_000);
+    const env = fs.readFileSync(userEnv, 'utf8');
+    if (!env.includes(`BAILIAN_CODING_PLAN_API_KEY=${CP_KEY}`)) throw new Error('the Coding Plan key is not in ~/.qwen/.env');
+    if (!stubs.state.requests.includes('models openai /coding/v1/models good-key')) throw new Error('the key was not checked at the custom endpoint');
+    await u.shot('coding-plan-signed-in');
+    return { message: message.slice(0, 300), model: cpModel, status: text };
+  });
+
+  await step('Qwen: Sign out removes the Coding Plan key; the status bar says not signed in, with the next step', async () => {
+    await u.clearToasts();
+    await u.palette('Qwen: Sign out');
+    const d = await u.dialog('Sign out of Qwen Code?');
+    if (!d.detail.includes('BAILIAN_CODING_PLAN_API_KEY')) throw new Error(`the dialog does not say which key goes: ${d.detail}`);
+    await u.shot('sign-out-dialog');
+    await d.box.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Sign out\s*$/ }).first().click();
+    await until('the key to leave ~/.qwen/.env', () => !fs.readFileSync(userEnv, 'utf8').includes('BAILIAN_CODING_PLAN_API_KEY='), 20_000);
+    const text = await u.waitStatus('sign in', 20_000);
+    await u.statusItem.first().hover();
+    const tip = page.locator('.monaco-hover, .workbench-hover, .custom-hover').filter({ hasText: 'not signed in' }).first();
+    await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    const tooltip = ((await tip.innerText()) ?? '').trim();
+    if (!tooltip.includes('Qwen: Sign in')) throw new Error(`the tooltip names no palette command: ${tooltip}`);
+    if (/qwen-ls auth/.test(tooltip)) throw new Error(`the tooltip names a CLI command: ${tooltip}`);
+    await u.shot('signed-out');
+    return { dialog: d.detail.slice(0, 400), status: text, tooltip: tooltip.slice(0, 400) };
+  });
+
+  await step('a key written into ~/.qwen/.env from a terminal: the status bar follows, no typing', async () => {
+    await page.mouse.move(10, 10);
+    fs.appendFileSync(userEnv, `BAILIAN_CODING_PLAN_API_KEY=${CP_KEY}\n`);
+    const text = await u.waitStatus(cpModel, 15_000);
+    await u.shot('live-status-outside-write');
+    return { status: text };
+  });
+
+  await step('Qwen: Sign in → API Key: the stub rejects the key (401), "Save anyway" saves it; status bar shows the new model', async () => {
+    await page.keyboard.press('Escape');
+    await u.clearToasts();
+    await u.palette('Qwen: Sign in');
+    await u.choose('Qwen: Sign in', 'API Key');
+    await u.choose('with an API key (2/7)', 'OpenAI-compatible');
+    await u.choose('(3/7)', 'Custom URL');
+    await u.type('(3/7)', `${stubs.url}/v1`);
+    await u.type('(4/7)', 'stub-model-1');
+    await u.type('(5/7)', 'E2E_NEW_API_KEY');
+    await u.quickInput.locator('.quick-input-title', { hasText: '(6/7)' }).waitFor({ state: 'visible' });
+    const pw = u.quickInput.locator('input[type="password"]');
+    await pw.waitFor({ state: 'visible' });
+    await pw.fill(API_SECRET);
+    await u.shot('api-key-password-box');
+    await pw.press('Enter');
+    await u.choose('(7/7)', 'This workspace');
+    const d = await u.dialog('');
+    for (const b of ['Save anyway', 'Edit']) {
+      if (!d.buttons.some((x) => x.includes(b))) throw new Error(`no "${b}" button on the failed check (${d.buttons.join(', ')}): ${d.message}`);
+    }
+    if (/--no-verify|qwen-ls auth/.test(d.message)) throw new Error(`the message names CLI options: ${d.message}`);
+    if (fs.readFileSync(projectEnv, 'utf8').includes('E2E_NEW_API_KEY=')) throw new Error('the key was written before "Save anyway"');
+    await u.shot('api-key-check-failed');
+    await d.press('Save anyway');
+    const text = await u.waitStatus('stub-model-1', 45_000);
+    if (!fs.readFileSync(projectEnv, 'utf8').includes('E2E_NEW_API_KEY=')) throw new Error('"Save anyway" did not save the key');
+    await u.shot('api-key-saved-anyway');
+    return { check: d.message.slice(0, 400), buttons: d.buttons, status: text, stubRequests: [...new Set(stubs.state.requests)].filter((r) => r.startsWith('models')) };
+  });
 }
 
 /**
