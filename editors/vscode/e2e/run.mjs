@@ -890,13 +890,14 @@ async function issue12Steps(page, u, stubs, home, project) {
     await u.quickInput.locator('.quick-input-title', { hasText: 'Qwen: Sign in' }).waitFor({ state: 'visible' });
     const rows = u.quickInput.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible' });
-    const labels = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+    // The first label of each row (the detail line is a label too).
+    const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
     if (labels.join(' | ') !== 'Alibaba Cloud Coding Plan | API Key | Qwen OAuth') throw new Error(`methods in the wrong order: ${labels.join(' | ')}`);
     const active = await u.activeRow();
     if (active !== 'Alibaba Cloud Coding Plan') throw new Error(`the pre-selected method is ${active}`);
     const oauth = rows.filter({ hasText: 'Qwen OAuth' }).first();
-    const detail = oauth.locator('.quick-input-list-detail').first();
-    const note = ((await detail.innerText()) ?? '').trim();
+    const detail = oauth.locator('.quick-input-list-label-meta').first();
+    const note = ((await detail.innerText().catch(async () => `(no detail element) ${await oauth.innerHTML()}`)) ?? '').trim();
     if (note !== 'Discontinued 2026-04-15, for deployments that still accept it.') throw new Error(`the OAuth note reads "${note}"`);
     // Not cut off: no element of the detail line is wider than its box (an ellipsis would be).
     const clipped = await detail.evaluate((el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1));
@@ -911,7 +912,7 @@ async function issue12Steps(page, u, stubs, home, project) {
     if (!kept.startsWith('International')) throw new Error(`Back lost the region: the active row is ${kept}`);
     await u.shot('back-keeps-region');
     await u.back('Coding Plan (2/4)');
-    await u.quickInput.locator('.quick-input-title', { hasText: /^\s*Qwen: Sign in\s*$/ }).waitFor({ state: 'visible' });
+    await u.quickInput.locator('.quick-input-title', { hasText: /^\s*Qwen: Sign in \(1\/4\)\s*$/ }).waitFor({ state: 'visible' });
     const method = await u.activeRow();
     if (method !== 'Alibaba Cloud Coding Plan') throw new Error(`Back to the method lost it: ${method}`);
     await page.keyboard.press('Escape');

@@ -37,9 +37,13 @@ const TITLES: Record<SignInMethod, string> = {
   'qwen-oauth': 'Qwen: Sign in with Qwen OAuth',
 };
 
-/** The URL of `qwen.codingPlan.baseUrl`, when set. */
+/**
+ * The URL of `qwen.codingPlan.baseUrl` from the user's own settings, when set. A workspace value
+ * is never used: a cloned repository's .vscode/settings.json must not pre-select a host that the
+ * user's Coding Plan key is then sent to.
+ */
 export function codingPlanSetting(): string | undefined {
-  const url = vscode.workspace.getConfiguration('qwen').get<string>('codingPlan.baseUrl');
+  const url = vscode.workspace.getConfiguration('qwen').inspect<string>('codingPlan.baseUrl')?.globalValue;
   return typeof url === 'string' && url.trim() ? url.trim() : undefined;
 }
 

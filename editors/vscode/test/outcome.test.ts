@@ -87,6 +87,7 @@ describe('wording', () => {
     assert.equal(inEditorTerms('Sign in again with `qwen-ls auth qwen-oauth`.'), 'Sign in again with "Qwen: Sign in".');
     assert.equal(inEditorTerms('Check it with `qwen-ls model test`.'), 'Check it with "Qwen: Test connection".');
     assert.equal(inEditorTerms('No CLI here.'), 'No CLI here.');
+    assert.equal(inEditorTerms('Fix it and try again, or save without the check (--no-verify).'), 'Fix it and try again, or save without the check ("Save anyway").');
   });
 
   it('the sign-out dialog says which key of which sign-in goes', () => {

@@ -21,6 +21,13 @@ describe('sign-in choices', () => {
     assert.deepEqual(SIGN_IN_METHODS.map((m) => m.label), ['Alibaba Cloud Coding Plan', 'API Key', 'Qwen OAuth']);
   });
 
+  it('keeps every method\'s lines short enough to be read whole', () => {
+    for (const m of SIGN_IN_METHODS) {
+      assert.ok((m.detail ?? '').length <= 80, m.detail);
+      assert.ok(m.label.length + (m.description ?? '').length <= 70, m.description);
+    }
+  });
+
   it('marks Qwen OAuth discontinued in full, on its own detail line short enough not to be cut off', () => {
     const oauth = SIGN_IN_METHODS[SIGN_IN_METHODS.length - 1];
     assert.equal(oauth.detail, 'Discontinued 2026-04-15, for deployments that still accept it.');

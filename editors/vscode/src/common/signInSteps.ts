@@ -25,14 +25,14 @@ export const QWEN_OAUTH_END_DATE = '2026-04-15';
 export const SIGN_IN_METHODS: Choice<SignInMethod>[] = [
   {
     label: 'Alibaba Cloud Coding Plan',
-    description: 'Paid · Up to 6,000 requests/5 hrs · All Alibaba Cloud Coding Plan Models',
-    detail: 'Use an API key from Alibaba Cloud ModelStudio (sk-sp-…). Predictable monthly cost, Qwen, GLM, Kimi, MiniMax and more.',
+    description: 'Paid · up to 6,000 requests/5 hrs',
+    detail: 'An sk-sp-… key from Alibaba Cloud ModelStudio: Qwen, GLM, Kimi, MiniMax…',
     value: 'coding-plan',
   },
   {
     label: 'API Key',
     description: 'Bring your own API key',
-    detail: 'OpenAI, Anthropic, Gemini, and other compatible endpoints (OpenRouter, ModelScope, DashScope, self-hosted…).',
+    detail: 'OpenAI, Anthropic, Gemini or a compatible endpoint (OpenRouter, self-hosted…).',
     value: 'api-key',
   },
   {

@@ -13,6 +13,8 @@ const CLI_TO_PALETTE: [RegExp, string][] = [
   [/`?qwen-ls model (?:select|use|set)(?: [A-Z[\]]+)?`?/g, '"Qwen: Select Model"'],
   [/`?qwen-ls doctor`?/g, '"Qwen: Show Auth Status"'],
   [/skip the check with `?--no-verify`?/g, 'choose "Save anyway" to skip the check'],
+  [/\(`?--no-verify`?\)/g, '("Save anyway")'],
+  [/`?--no-verify`?/g, '"Save anyway"'],
 ];
 
 /** `message` with the CLI commands it names replaced by the palette commands that do the same. */
