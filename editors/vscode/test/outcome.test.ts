@@ -16,6 +16,7 @@ describe('a failed key check', () => {
     const r = res({ ok: false, status: 'error', message: 'HTTP 401. Nothing was written.', verify: probe({}) });
     assert.equal(checkFailed(r), true);
     assert.deepEqual(signInNotice(r).actions, ['Save anyway', 'Edit']);
+    assert.equal(noticeHeadline(signInNotice(r)), '$(error) Qwen: key check failed (HTTP 401)');
   });
 
   it('recognises Coding Plan\'s check failures too, and says "Save anyway" instead of --no-verify', () => {
@@ -57,6 +58,7 @@ describe('a model pick whose key is missing', () => {
     assert.equal(n.level, 'warning');
     assert.match(n.message, /qwen3-max is selected, but its key E2E_KEY is not set/);
     assert.deepEqual(n.actions, ['Set the key']);
+    assert.equal(noticeHeadline(n), '$(warning) Qwen: E2E_KEY not set');
     assert.equal(selectModelNotice(res({ status: 'selected' }), undefined).level, 'info');
   });
 });
@@ -98,5 +100,24 @@ describe('wording', () => {
     assert.match(text, /Alibaba Cloud Coding Plan/);
     assert.match(text, /BAILIAN_CODING_PLAN_API_KEY in ~\/\.qwen\/\.env/);
     assert.match(text, /asks before touching a value you wrote by hand/);
+  });
+});
+
+describe('the sign-out dialog from the server\'s plan', () => {
+  it('lists what goes, flags hand-written values, what stays, and the auth type button', () => {
+    const text = signOutDetail(undefined, {
+      method: 'api-key', methodLabel: 'API Key', signedIn: true,
+      removals: [
+        { kind: 'env-file', path: '/h/.qwen/.env', name: 'OPENAI_API_KEY', attributable: true, label: 'OPENAI_API_KEY from ~/.qwen/.env' },
+        { kind: 'env-file', path: '/h/.env', name: 'OPENAI_API_KEY', attributable: false, label: 'OPENAI_API_KEY from ~/.env' },
+      ],
+      keep: ['OPENAI_API_KEY is also set in the shell; unset it there. Run `qwen-ls auth status` to check.'],
+      selectedType: { value: 'openai', files: ['/h/.qwen/settings.json'] },
+    });
+    assert.match(text, /^Signed in with API Key\./);
+    assert.match(text, /• Remove OPENAI_API_KEY from ~\/\.qwen\/\.env\n/);
+    assert.match(text, /• Remove OPENAI_API_KEY from ~\/\.env \(you wrote it by hand: asked first\)/);
+    assert.match(text, /Stays: .*"Qwen: Show Auth Status"/);
+    assert.match(text, /"Sign out and clear the auth type"/);
   });
 });

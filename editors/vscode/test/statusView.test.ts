@@ -105,7 +105,8 @@ describe('statusView when signed out', () => {
 
   it('says "not signed in" with the next step as a palette command, never "Ready"', () => {
     const view = statusView({ ...signedOut, key: { ...signedOut.key }, model: { ...signedOut.model }, problems: [] });
-    assert.equal(view.text, '$(hubot) Qwen: sign in');
+    assert.equal(view.text, '$(hubot) qwen3-coder-plus · sign in');
+    assert.equal(statusView({ ...signedOut, key: null, model: null, problems: [] }).text, '$(hubot) Qwen: sign in');
     assert.match(view.tooltip, /not signed in/);
     assert.match(view.tooltip, /Run "Qwen: Sign in"\./);
     const summary = statusSummary({ ...signedOut, key: { ...signedOut.key }, model: { ...signedOut.model }, problems: [] });

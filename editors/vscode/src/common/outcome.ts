@@ -39,6 +39,8 @@ export interface Notice {
   level: Level;
   message: string;
   actions: string[];
+  /** The short text of the status bar item (a default from the level when absent). */
+  headline?: string;
 }
 
 /**
@@ -55,9 +57,10 @@ export function signInNotice(result: SignInResult): Notice {
     return { level: 'info', message, actions: [] };
   }
   if (checkFailed(result)) {
-    return { level: 'error', message, actions: [SAVE_ANYWAY, EDIT] };
+    const http = result.verify?.httpStatus;
+    return { level: 'error', message, actions: [SAVE_ANYWAY, EDIT], headline: `$(error) Qwen: key check failed${http ? ` (HTTP ${http})` : ''}` };
   }
-  return { level: 'error', message, actions: [EDIT, SHOW_OUTPUT] };
+  return { level: 'error', message, actions: [EDIT, SHOW_OUTPUT], headline: `$(error) Qwen: ${result.status === 'signed-out' ? 'sign-out' : 'sign-in'} failed` };
 }
 
 /** The env var of the picked model when its key is missing: the server's answer first, else the row's. */
@@ -81,6 +84,7 @@ export function selectModelNotice(result: SignInResult, envKey: string | undefin
     level: 'warning',
     message: already ? base.message : `${model}, but its key ${envKey} is not set: qwen cannot use it until the key is there.`,
     actions: [SET_THE_KEY],
+    headline: `$(warning) Qwen: ${envKey} not set`,
   };
 }
 
@@ -111,7 +115,7 @@ export function noticeHeadline(notice: Notice, probe?: ProbeResult): string {
     }
     return `${icon} Qwen: ${probe.failure ?? probe.status}`;
   }
-  return `${icon} Qwen: ${notice.level === 'info' ? 'done' : 'failed'}`;
+  return notice.headline ?? `${icon} Qwen: ${notice.level === 'info' ? 'done' : notice.level === 'warning' ? 'needs attention' : 'failed'}`;
 }
 
 /** The detail of the "Sign out?" dialog: what the sign-out removes, and what it cannot. */

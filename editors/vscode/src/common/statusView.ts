@@ -101,7 +101,10 @@ export function statusView(status: AuthStatus): StatusView {
     lines.push('', ...startup);
   }
   lines.push('', nextStep(status));
-  const text = label && !notSignedIn(status) ? `$(hubot) ${label}` : notSignedIn(status) ? '$(hubot) Qwen: sign in' : '$(hubot) Qwen';
+  // Not signed in: say so on the item itself (with the model, when one is chosen).
+  const text = notSignedIn(status)
+    ? label ? `$(hubot) ${label} · sign in` : '$(hubot) Qwen: sign in'
+    : label ? `$(hubot) ${label}` : '$(hubot) Qwen';
   return { text, tooltip: lines.join('\n'), warning: !status.complete || status.startup?.starts === false };
 }
 
