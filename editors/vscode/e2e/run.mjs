@@ -979,6 +979,11 @@ async function issue12Steps(page, u, stubs, home, project) {
 
   await step('a key written into ~/.qwen/.env from a terminal: the status bar follows, no typing', async () => {
     await page.mouse.move(10, 10);
+    // Nothing of the sign-out may still be pending (a toast's end refreshed the status once):
+    // after this, only the server's own watching can change the status bar.
+    await u.clearToasts();
+    const before = await u.statusText();
+    if (!before.includes('sign in')) throw new Error(`not signed out before the write: ${before}`);
     fs.appendFileSync(userEnv, `BAILIAN_CODING_PLAN_API_KEY=${CP_KEY}\n`);
     const text = await u.waitStatus(cpModel, 15_000);
     await u.shot('live-status-outside-write');

@@ -466,19 +466,20 @@ export class QwenCommands {
     }
     const notice = signInNotice(result);
     this.log.info(`${result.status}: ${this.log.redactor.redact(notice.message)}${result.files?.length ? ` (files: ${result.files.join(', ')})` : ''}`);
+    // The server also sends qwen/statusChanged; refreshing covers servers that do not. First: a
+    // toast's promise only settles when the toast goes, and the status must not wait for that.
+    await this.client.refreshStatus();
     if (result.status === 'cancelled') {
       vscode.window.setStatusBarMessage(this.log.redactor.redact(notice.message), 5000);
-    } else {
-      const settings = (result.files ?? []).filter((f) => f.endsWith('settings.json'));
-      const choice = await this.notices.show(notice, { onAction: (action) => this.onAction(action) });
-      if (choice === OPEN_SETTINGS && settings.length) {
-        await openOrCreate(settings[0]);
-      } else if (choice) {
-        await this.onAction(choice);
-      }
+      return;
     }
-    // The server also sends qwen/statusChanged; refreshing covers servers that do not.
-    await this.client.refreshStatus();
+    const settings = (result.files ?? []).filter((f) => f.endsWith('settings.json'));
+    const choice = await this.notices.show(notice, { onAction: (action) => this.onAction(action) });
+    if (choice === OPEN_SETTINGS && settings.length) {
+      await openOrCreate(settings[0]);
+    } else if (choice) {
+      await this.onAction(choice);
+    }
   }
 
   /** A button of a notice picked later, from the status bar item. */
