@@ -38,6 +38,7 @@ EXPECTED_STEPS = (
     "Qwen settings have their own language: one report per problem, not two",
     "Qwen: Select Model → qwen3-max; status bar and file change, comments kept",
     "Test connection from the code lens: a 401, then a success that replaces it; Anthropic and Gemini too",
+    'the "Sign in…" quick fix of a missing key (QLS402) opens the sign-in flow of the extension',
     'Qwen: Select Model → a model whose key is missing says so and offers "Set the key", which sets it',
     "Qwen: Sign in lists Coding Plan first and Qwen OAuth last with its note in full; Back keeps the earlier answer",
     "Qwen: Sign in → Coding Plan at a custom endpoint (the stub); the key lands in ~/.qwen/.env",

@@ -885,6 +885,28 @@ async function issue12Steps(page, u, stubs, home, project) {
     return { lensesShown: titles.length, notice401, diagnostic: diagText, revoked, ok, anthropic, gemini, probes: [...new Set(probes)] };
   });
 
+  await step('the "Sign in…" quick fix of a missing key (QLS402) opens the sign-in flow of the extension', async () => {
+    await u.clearToasts();
+    await u.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'E2E_MISSING_API_KEY' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible' });
+    await u.palette('Quick Fix...');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Sign in' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15_000 });
+    const fixes = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    await u.shot('sign-in-quick-fix');
+    await fix.click();
+    // The extension's own flow (its method pick), not the server's "sign in from a terminal".
+    await u.quickInput.locator('.quick-input-title', { hasText: 'Qwen: Sign in' }).waitFor({ state: 'visible', timeout: 15_000 });
+    const first = await u.activeRow();
+    const terminal = (await toasts()).filter((t) => /from a terminal/.test(t));
+    if (terminal.length) throw new Error(`the server's terminal advice was shown: ${terminal.join(' | ')}`);
+    await page.keyboard.press('Escape');
+    return { fixes, firstMethod: first };
+  });
+
   await step('Qwen: Select Model → a model whose key is missing says so and offers "Set the key", which sets it', async () => {
     await page.keyboard.press('Escape');
     await u.palette('Qwen: Select Model');
