@@ -897,7 +897,14 @@ async function issue12Steps(page, u, stubs, home, project) {
     await fix.waitFor({ state: 'visible', timeout: 15_000 });
     const fixes = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
     await u.shot('sign-in-quick-fix');
-    await fix.click();
+    // The action widget is driven by the keyboard (a pointer block covers it while it opens).
+    await until('the "Sign in…" fix to be the focused one', async () => {
+      const focused = ((await page.locator('.action-widget .monaco-list-row.focused').first().textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+      if (focused.includes('Sign in')) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, 15_000);
+    await page.keyboard.press('Enter');
     // The extension's own flow (its method pick), not the server's "sign in from a terminal".
     await u.quickInput.locator('.quick-input-title', { hasText: 'Qwen: Sign in' }).waitFor({ state: 'visible', timeout: 15_000 });
     const first = await u.activeRow();

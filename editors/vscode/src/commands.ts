@@ -383,7 +383,8 @@ export class QwenCommands {
   async testConnection(): Promise<void> {
     const list = await this.client.execute<ModelList>(ServerCommands.listModels, {});
     const entries = modelPickEntries(list ?? { current: null, groups: [] }).filter((e): e is PickRow => e.kind === 'item');
-    let args: TestConnectionArgs = {};
+    // No entry: the server explains what is missing. One: that one, without asking.
+    let args: TestConnectionArgs = entries.length === 1 ? { modelId: entries[0].args.id, protocol: entries[0].args.protocol, baseUrl: entries[0].args.baseUrl ?? null } : {};
     if (entries.length > 1) {
       const items = entries.map((e) => ({ label: e.label, description: e.description, detail: e.detail, row: e }));
       const chosen = await vscode.window.showQuickPick(items, {

@@ -27,7 +27,7 @@ import {
   type EndpointValue,
   type SignInMethod,
 } from './common/signInSteps';
-import { value, type Step } from './common/steps';
+import { answer, type Step } from './common/steps';
 import { inputStep, pickStep } from './quickInput';
 import { primaryWorkspaceFolder } from './serverCommand';
 
@@ -61,7 +61,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
       id: 'method',
       run: async (s, pos) => {
         const out = await pickStep(pos, { title: 'Qwen: Sign in', placeholder: 'Select authentication method', choices: SIGN_IN_METHODS, active: s.method });
-        return out.kind === 'value' ? value({ ...s, method: out.value }) : out;
+        return answer(out, (v) => ({ ...s, method: v }));
       },
     },
     // ----------------------------------------------------------------------- Coding Plan
@@ -70,7 +70,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
       when: cp,
       run: async (s, pos) => {
         const out = await pickStep(pos, { title: title(s), placeholder: 'Select the region of your Alibaba Cloud account', choices: CODING_PLAN_REGIONS, active: s.region });
-        return out.kind === 'value' ? value({ ...s, region: out.value }) : out;
+        return answer(out, (v) => ({ ...s, region: v }));
       },
     },
     {
@@ -85,7 +85,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           active: defaultCodingPlanEndpoint(choices, s.cpEndpoint),
           same: (a, b) => a.kind === b.kind,
         });
-        return out.kind === 'value' ? value({ ...s, cpEndpoint: out.value }) : out;
+        return answer(out, (v) => ({ ...s, cpEndpoint: v }));
       },
     },
     {
@@ -100,7 +100,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           value: s.cpCustomUrl ?? codingPlanSetting(),
           validate: baseUrlError,
         });
-        return out.kind === 'value' ? value({ ...s, cpCustomUrl: out.value }) : out;
+        return answer(out, (v) => ({ ...s, cpCustomUrl: v }));
       },
     },
     {
@@ -116,7 +116,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           value: s.cpKey,
           validate: codingPlanKeyError,
         });
-        return out.kind === 'value' ? value({ ...s, cpKey: out.value }) : out;
+        return answer(out, (v) => ({ ...s, cpKey: v }));
       },
     },
     // ----------------------------------------------------------------------- API key
@@ -125,12 +125,8 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
       when: ak,
       run: async (s, pos) => {
         const out = await pickStep(pos, { title: title(s), placeholder: 'Select the API protocol of your provider', choices: PROTOCOLS, active: s.protocol });
-        if (out.kind !== 'value') {
-          return out;
-        }
         // Another protocol: the answers that depend on it start from its defaults again.
-        const reset = out.value !== s.protocol ? { endpoint: undefined, customUrl: undefined, modelId: undefined, envKey: undefined } : {};
-        return value({ ...s, ...reset, protocol: out.value });
+        return answer(out, (v) => ({ ...s, ...(v !== s.protocol ? { endpoint: undefined, customUrl: undefined, modelId: undefined, envKey: undefined } : {}), protocol: v }));
       },
     },
     {
@@ -144,11 +140,8 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           active: s.endpoint,
           same: sameEndpoint,
         });
-        if (out.kind !== 'value') {
-          return out;
-        }
-        const reset = s.endpoint === undefined || !sameEndpoint(out.value, s.endpoint) ? { modelId: undefined, envKey: undefined } : {};
-        return value({ ...s, ...reset, endpoint: out.value });
+        // Another endpoint: its preset's model and variable are the defaults again.
+        return answer(out, (v) => ({ ...s, ...(s.endpoint === undefined || !sameEndpoint(v, s.endpoint) ? { modelId: undefined, envKey: undefined } : {}), endpoint: v }));
       },
     },
     {
@@ -163,7 +156,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           value: s.customUrl,
           validate: baseUrlError,
         });
-        return out.kind === 'value' ? value({ ...s, customUrl: out.value }) : out;
+        return answer(out, (v) => ({ ...s, customUrl: v }));
       },
     },
     {
@@ -178,7 +171,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           placeholder: 'gpt-4o',
           validate: modelIdError,
         });
-        return out.kind === 'value' ? value({ ...s, modelId: out.value }) : out;
+        return answer(out, (v) => ({ ...s, modelId: v }));
       },
     },
     {
@@ -191,7 +184,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           value: s.envKey ?? (preset(s)?.envKey || DEFAULT_ENV_KEYS[s.protocol ?? 'openai']),
           validate: envKeyError,
         });
-        return out.kind === 'value' ? value({ ...s, envKey: out.value }) : out;
+        return answer(out, (v) => ({ ...s, envKey: v }));
       },
     },
     {
@@ -206,7 +199,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           value: s.key,
           validate: apiKeyError,
         });
-        return out.kind === 'value' ? value({ ...s, key: out.value }) : out;
+        return answer(out, (v) => ({ ...s, key: v }));
       },
     },
     {
@@ -220,7 +213,7 @@ export function signInSteps(presets: ApiKeyPreset[]): Step<SignInState>[] {
           choices: storageChoices(primaryWorkspaceFolder(), home),
           active: s.storage,
         });
-        return out.kind === 'value' ? value({ ...s, storage: out.value }) : out;
+        return answer(out, (v) => ({ ...s, storage: v }));
       },
     },
   ];

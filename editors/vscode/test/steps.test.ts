@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BACK, CANCEL, position, runSteps, stepTitle, value, type Step, type StepOutcome, type StepPosition } from '../src/common/steps';
+import { BACK, CANCEL, answer, position, runSteps, stepTitle, value, type Step, type StepOutcome, type StepPosition } from '../src/common/steps';
 import { apiKeyArgs, codingPlanArgs, setKeyFlow, setKeyState, type SignInState } from '../src/common/signInState';
 import { CUSTOM_URL } from '../src/common/signInSteps';
 
@@ -73,6 +73,14 @@ describe('runSteps', () => {
     assert.equal(calls[0].pos.canGoBack, true);
     assert.equal(calls[0].state.b, 'old');
     assert.equal(calls[1].state.a, '1');
+  });
+});
+
+describe('answer', () => {
+  it('applies a value, passes Back and cancel through', () => {
+    assert.deepEqual(answer(value(2), (v) => ({ n: v })), { kind: 'value', value: { n: 2 } });
+    assert.equal(answer(BACK, () => ({})), BACK);
+    assert.equal(answer(CANCEL, () => ({})), CANCEL);
   });
 });
 

@@ -15,6 +15,11 @@ export function value<T>(v: T): StepOutcome<T> {
   return { kind: 'value', value: v };
 }
 
+/** The state after one step: `update` of its value, or the step's Back / cancel unchanged. */
+export function answer<T, S>(out: StepOutcome<T>, update: (v: T) => S): StepOutcome<S> {
+  return out.kind === 'value' ? value(update(out.value)) : out;
+}
+
 /** Where a step stands in the flow, for its title and its Back button. */
 export interface StepPosition {
   /** 1-based number of the step ("2" in "(2/4)"); a step that continues the previous shares it. */
