@@ -950,6 +950,7 @@ async function issue12Steps(page, u, stubs, home, project) {
     // Not cut off: no element of the detail line is wider than its box (an ellipsis would be).
     const clipped = await detail.evaluate((el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1));
     if (clipped) throw new Error('the Qwen OAuth note is cut off');
+    await page.mouse.move(5, 790); // no hover tooltip over the rows in the screenshot
     await u.shot('sign-in-methods');
     await u.choose('Qwen: Sign in', 'Alibaba Cloud Coding Plan');
     await u.choose('Coding Plan (2/4)', 'International');
