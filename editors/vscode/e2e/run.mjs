@@ -439,9 +439,12 @@ function ui(page) {
     const dir = path.dirname(relative);
     // The list first shows recently opened files: wait until the top row is the one asked for
     // (label and folder), or Enter opens whatever was on top a moment ago.
+    // The folder must match exactly: ".qwen" is also a part of "sub/.qwen".
     await until(`Quick Open to list ${relative} first`, async () => {
-      const top = ((await quickInput.locator('.quick-input-list .monaco-list-row').first().textContent({ timeout: 2000 })) ?? '');
-      return top.includes(name) && top.includes(dir);
+      const top = quickInput.locator('.quick-input-list .monaco-list-row').first();
+      const label = ((await top.locator('.label-name').first().textContent({ timeout: 2000 })) ?? '').trim();
+      const folder = ((await top.locator('.label-description').first().textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+      return label === name && folder === dir;
     }, 15_000);
     await input.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
