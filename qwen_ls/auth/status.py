@@ -285,7 +285,9 @@ def format_status(status: Mapping[str, Any]) -> str:
         suffix = "" if status["complete"] else " (Incomplete)"
         lines.append(f"{mark} Authentication Method: {status['methodLabel']}{suffix}")
     if status.get("signedIn") is False:
-        lines.append(f"  Not signed in. {status.get('nextStep') or NEXT_STEP_CLI}")
+        step = status.get("nextStep") or NEXT_STEP_CLI
+        said = any(step in p for p in status.get("problems", []))  # an issue below says it
+        lines.append("  Not signed in." if said else f"  Not signed in. {step}")
     if status.get("authType"):
         lines.append(f"  Auth type: {status['authType']}")
     if status.get("model"):
