@@ -87,7 +87,8 @@ async def check_status(ls: QwenLanguageServer) -> None:
 
 
 def external_change(ls: QwenLanguageServer) -> None:
-    """Re-diagnose every open document and re-check the auth status."""
+    """Something the analysis reads changed: re-read it, re-diagnose, re-check the auth status."""
+    ls.documents.generation += 1
     if ls.flags.pull_diagnostics:
         diagnostics.refresh_others(ls, None, 0)
     else:
@@ -97,8 +98,11 @@ def external_change(ls: QwenLanguageServer) -> None:
 
 
 def after_change(ls: QwenLanguageServer) -> None:
-    """A command wrote files: re-read them, re-diagnose, and send the new status."""
+    """Files changed: re-baseline the poller, then :func:`external_change`.
+
+    Called after a command's writes, a client's watch event and the poller's own finding, so that
+    the poller does not report the same change again.
+    """
     if ls.watcher is not None:
-        ls.watcher.resync()  # our own writes: the poller need not report them again
-    ls.documents.generation += 1
+        ls.watcher.rebuild()
     external_change(ls)
