@@ -10,7 +10,7 @@ other API-key provider), and lists problems as sentences a user can act on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,14 +123,13 @@ class SignIn:
         return source is not None and bool((source.value or "").strip())
 
 
-def resolve_sign_in(env: AuthEnv) -> SignIn:
+def resolve_sign_in(env: AuthEnv, layers: Sequence[scopes.Layer] | None = None) -> SignIn:
     """Resolve the current sign-in: auth type, model entry, key variable and where it comes from.
 
-    The scope files are read once, as ``env.layers()`` gives them (``env.layers_read`` when the
-    caller read them already). Never raises on broken files: a ``.env`` that cannot be resolved
-    leaves ``resolution`` unset.
+    ``layers`` as ``env.layers()`` reads them, when the caller has them already. Never raises on
+    broken files: a ``.env`` that cannot be resolved leaves ``resolution`` unset.
     """
-    layers = env.layers()
+    layers = list(layers) if layers is not None else env.layers()
     merged = scopes.merge_layers(layers, trusted=env.trusted)
     auth_type, model_id, model_base = current_selection(merged, env.environ)
     found = SignIn(layers, merged, auth_type, model_id, model_base, selected_model=model_id)
@@ -165,6 +164,7 @@ def auth_status(
     *,
     env: AuthEnv | None = None,
     now_ms: int | None = None,
+    layers: Sequence[scopes.Layer] | None = None,
     editor: bool = False,
 ) -> dict[str, Any]:
     """Describe the active authentication as the CLI would see it at startup.
@@ -181,6 +181,8 @@ def auth_status(
         A ready :class:`AuthEnv` (overrides the three arguments above).
     now_ms
         Current time in ms (tests).
+    layers
+        The scope files as ``env.layers()`` reads them, when the caller has them already.
     editor
         Word the next step for the editor (palette command) rather than the CLI.
 
@@ -193,7 +195,7 @@ def auth_status(
     env = env or AuthEnv(workspace, environ, open_texts=open_texts)
     if now_ms is None:
         now_ms = int(dt.datetime.now(tz=dt.UTC).timestamp() * 1000)
-    found = resolve_sign_in(env)
+    found = resolve_sign_in(env, layers)
     step = next_step(editor or env.editor)
     problems: list[str] = []
     for layer in found.layers:
