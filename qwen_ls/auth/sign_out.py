@@ -36,7 +36,6 @@ from qwen_ls.protocol import result
 from qwen_ls.secrets import mask
 from qwen_ls.settings import presets
 from qwen_ls.settings.env import display_path
-from qwen_ls.settings.scopes import same_path
 from qwen_ls.store import DELETE, StoreError, remove_env_var
 
 SELECTED_TYPE = ("security", "auth", "selectedType")
@@ -103,6 +102,13 @@ class Question:
 
 Ask = Callable[[Question], Awaitable[bool]]
 """Answers a :class:`Question`; ``False`` when the user declines or cannot be asked."""
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
 
 
 def own_env_files(env: AuthEnv) -> list[Path]:
@@ -178,7 +184,7 @@ def plan_sign_out(env: AuthEnv) -> Plan:
         if source.path is None:
             continue
         if source.kind == "settings-env":
-            scope = next((ly.scope for ly in found.layers if same_path(ly.path, source.path)), None)
+            scope = next((ly.scope for ly in found.layers if _same(ly.path, source.path)), None)
             if scope not in WRITABLE_SCOPES:
                 plan.keep.append(f"{name} is set in {source.label}, a {scope or 'system'} file "
                                  "qwen-ls does not write; remove it there.")
@@ -187,7 +193,7 @@ def plan_sign_out(env: AuthEnv) -> Plan:
             plan.removals.append(Removal("settings-env", source.path, name, attributable,
                                          f"env.{name} in {shown(source.path)}"))
             continue
-        attributable = owned and any(same_path(source.path, f) for f in own_files)
+        attributable = owned and any(_same(source.path, f) for f in own_files)
         plan.removals.append(Removal("env-file", source.path, name, attributable,
                                      f"{name} in {shown(source.path)}"))
     return plan

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from qwen_ls.auth.context import AuthEnv
 from qwen_ls.secrets import remember
-from qwen_ls.settings import known, presets, scopes
+from qwen_ls.settings import known, presets
 from qwen_ls.settings import registry as reg
 from qwen_ls.settings.env import brief_list
 
@@ -161,8 +161,9 @@ def _scope_and_value(env: AuthEnv, file: Path) -> tuple[str, Mapping[str, Any]]:
     A settings file that is none of the scopes here (a nested project's ``.qwen/settings.json``)
     counts as a workspace file: it is repository content all the same.
     """
+    wanted = _same_file_key(file)
     for layer in env.layers():
-        if scopes.same_path(layer.path, file):
+        if _same_file_key(layer.path) == wanted:
             return layer.scope, layer.value if isinstance(layer.value, Mapping) else {}
     from qwen_ls import safeio
     from qwen_ls.jsonc import parse
@@ -175,6 +176,13 @@ def _scope_and_value(env: AuthEnv, file: Path) -> tuple[str, Mapping[str, Any]]:
             raise TargetError("no-entry", f"{file} could not be read.") from None
     value = parse(text).value
     return "workspace", value if isinstance(value, Mapping) else {}
+
+
+def _same_file_key(path: Path | str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return str(path)
 
 
 def for_path(env: AuthEnv, file: Path, json_path: Sequence[Any]) -> Target:

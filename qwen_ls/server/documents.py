@@ -20,14 +20,14 @@ The analysis of a document depends on three things, and is cached on all three:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pygls.uris import from_fs_path, to_fs_path
 
-from qwen_ls.auth.inputs import signature
 from qwen_ls.jsonc import JsonDocument, TextEdit, parse
 from qwen_ls.jsonc.edits import changed_span
 from qwen_ls.settings import scopes
@@ -40,6 +40,21 @@ if TYPE_CHECKING:
 # not at start-up: the client waits for the initialize answer, not for the first diagnostic.
 
 logger = logging.getLogger(__name__)
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def disk_signature(paths: Iterable[Path]) -> Signature:
+    """Return ``(path, mtime_ns, size)`` for each path (``-1`` values for a missing file)."""
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((str(p), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(p), -1, -1))
+    return tuple(out)
+
 
 @dataclass
 class Snapshot:
@@ -237,7 +252,7 @@ class Documents:
         if (
             snap is not None
             and snap.key[:-1] == key
-            and snap.key[-1] == signature(snap.watched)
+            and snap.key[-1] == disk_signature(snap.watched)
         ):
             if snap.version == doc.version:
                 return snap
@@ -255,7 +270,7 @@ class Documents:
             trusted=self.trusted,
         )
         watched = tuple(self._watched_paths(doc, ctx))
-        snap = Snapshot(doc.version, doc.parsed(), ctx, (*key, signature(watched)), watched)
+        snap = Snapshot(doc.version, doc.parsed(), ctx, (*key, disk_signature(watched)), watched)
         doc.snapshot = snap
         return snap
 

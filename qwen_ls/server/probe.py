@@ -20,7 +20,6 @@ from qwen_ls.protocol import TEST_CONNECTION
 from qwen_ls.server.failsoft import fail_soft
 from qwen_ls.server.probe_notes import Note
 from qwen_ls.server.server import QwenLanguageServer
-from qwen_ls.settings.scopes import same_path
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +85,9 @@ def _show(ls: QwenLanguageServer, result: dict[str, Any], versions: dict[str, in
     from qwen_ls.server import diagnostics
 
     path, file = result.get("path"), result.get("file")
+    wanted = _resolved(file) if file else None
     target = next((d for d in ls.documents.managed()
-                   if file and d.path is not None and same_path(d.path, file)), None)
+                   if wanted and d.path is not None and _resolved(d.path) == wanted), None)
     if target is None or not path or result.get("failure") == "needs-confirmation" \
             or versions.get(target.uri) != target.version:
         return
@@ -98,6 +98,13 @@ def _show(ls: QwenLanguageServer, result: dict[str, Any], versions: dict[str, in
         diagnostics.refresh_others(ls, None, 0)
     else:
         diagnostics.publish(ls, target.uri)
+
+
+def _resolved(path: Path | str) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)
 
 
 @fail_soft([])
