@@ -24,7 +24,7 @@ from qwen_ls.server.failsoft import fail_soft
 from qwen_ls.server.files import ServerFiles
 from qwen_ls.server.log import setup_logging
 from qwen_ls.server.server import QwenLanguageServer
-from qwen_ls.server.status import after_change, check_status, external_change
+from qwen_ls.server.status import check_status, external_change
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +198,9 @@ def did_change_watched_files(
 ) -> None:
     """A scope file or a ``.env`` file changed on disk: re-analyse everything open."""
     logger.info("watched files changed: %s", ", ".join(c.uri for c in params.changes))
-    after_change(ls)  # also re-baselines the poller: it must not handle the same change again
+    watch.resync(ls)  # handled here: the poller must not handle the same change again
+    ls.documents.generation += 1
+    external_change(ls)
 
 
 @fail_soft()
@@ -212,6 +214,7 @@ async def did_change_configuration(
             await pull_configuration(ls)
     else:
         apply_options(ls, settings)
+    ls.documents.generation += 1
     external_change(ls)
 
 

@@ -87,8 +87,7 @@ async def check_status(ls: QwenLanguageServer) -> None:
 
 
 def external_change(ls: QwenLanguageServer) -> None:
-    """Something the analysis reads changed: re-read it, re-diagnose, re-check the auth status."""
-    ls.documents.generation += 1
+    """Re-diagnose every open document and re-check the auth status."""
     if ls.flags.pull_diagnostics:
         diagnostics.refresh_others(ls, None, 0)
     else:
@@ -98,11 +97,8 @@ def external_change(ls: QwenLanguageServer) -> None:
 
 
 def after_change(ls: QwenLanguageServer) -> None:
-    """Files changed: re-baseline the poller, then :func:`external_change`.
-
-    Called after a command's writes, a client's watch event and the poller's own finding, so that
-    the poller does not report the same change again.
-    """
+    """A command wrote files: re-read them, re-diagnose, and send the new status."""
     if ls.watcher is not None:
-        ls.watcher.rebuild()
+        ls.watcher.resync()  # our own writes: the poller need not report them again
+    ls.documents.generation += 1
     external_change(ls)

@@ -26,7 +26,7 @@ from lsprotocol import types
 
 from qwen_ls.auth import inputs
 from qwen_ls.server.server import QwenLanguageServer
-from qwen_ls.server.status import after_change
+from qwen_ls.server.status import external_change
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,10 @@ class Watcher:
         self.sig = inputs.signature(self.paths)
         self._docs = tuple(d.uri for d in self.ls.documents.managed())
 
+    def resync(self) -> None:
+        """Take the current state as seen (after our own writes or a client's watch event)."""
+        self.rebuild()
+
     def tick(self) -> bool:
         """Check once; on an outside change refresh diagnostics and status. ``True`` if changed."""
         sig = inputs.signature(self.paths)
@@ -72,7 +76,9 @@ class Watcher:
                 self.rebuild()  # opening a file of another project adds its .env candidates
             return False
         logger.info("changed on disk: %s", ", ".join(inputs.changed(self.sig, sig)))
-        after_change(self.ls)  # rebuilds this watcher's set and baseline too
+        self.rebuild()
+        self.ls.documents.generation += 1
+        external_change(self.ls)
         self.ls.run_task(register_watchers(self.ls), "watch registration")
         return True
 
@@ -95,6 +101,12 @@ def start(ls: QwenLanguageServer) -> Watcher:
     ls.watcher = watcher
     ls.run_task(watcher.run(), "file watch")
     return watcher
+
+
+def resync(ls: QwenLanguageServer) -> None:
+    """Re-baseline the watcher of ``ls`` when it runs (after a change already handled)."""
+    if isinstance(ls.watcher, Watcher):
+        ls.watcher.resync()
 
 
 def watch_patterns(ls: QwenLanguageServer) -> list[Any]:
